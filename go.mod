@@ -1,0 +1,3 @@
+module github.com/ipcgo/ipc
+
+go 1.25

@@ -1,0 +1,172 @@
+// Copyright 2026 The ipc Authors. SPDX-License-Identifier: MIT OR Apache-2.0
+
+// Package ipc provides interprocess communication for Go programs: local
+// sockets that work the same on every operating system, with the standard
+// library's contracts.
+//
+// A local socket is named by one string and served by the native transport of
+// each OS: a Unix domain socket on Unix. [*Listener] satisfies
+// [net.Listener] and [*Conn] satisfies [net.Conn] and [syscall.Conn], so
+// net/http, gRPC, bufio and anything else written against those interfaces
+// work over them unchanged.
+//
+//	ln, err := ipc.Listen("myapp")       // server
+//	conn, err := ipc.Dial("myapp")       // client, in another process
+//
+// # Names
+//
+// One string names a local socket:
+//
+//   - A bare name such as "myapp" (no path separator) is private to the
+//     current user. On Unix it becomes the socket file myapp.sock in a
+//     per-user directory: $XDG_RUNTIME_DIR when it is set, otherwise
+//     ipc-<uid> under [os.TempDir], which is created with mode 0700. The
+//     directory is used only if it is a real directory (not a symbolic link)
+//     owned by the effective user and not writable by group or others.
+//     Sockets created from bare names have mode 0600.
+//   - A name starting with "@", such as "@myapp", is a Linux abstract socket:
+//     it has no file, vanishes with its listener, and anyone in the same
+//     network namespace may connect to it; check [Conn.PeerCred] if that
+//     matters. On other Unix systems "@myapp" means the same as "myapp".
+//   - Any other name containing "/" is a file system path, used as given.
+//
+// Empty names, names containing a NUL byte and names too long for the
+// platform's sockaddr (107 bytes for a Linux path or abstract name after the
+// "@", 103 bytes on the BSDs and macOS) are rejected before any system call.
+// [Listener.Addr] and [Conn.RemoteAddr] show the resolved name.
+//
+// # Errors
+//
+// Errors from listeners and connections are of type [*net.OpError] with Net
+// and Addr set; its Err is usually an [*os.SyscallError] naming the system
+// call that failed. Test them with [errors.Is] against the standard
+// sentinels:
+//
+//   - [os.ErrNotExist]: no socket file at the name (ENOENT). A Linux
+//     abstract name without a listener, or a stale socket file, reports
+//     [syscall.ECONNREFUSED] instead.
+//   - [os.ErrExist]: the name is taken by a live listener or by something
+//     that is not a socket (bind's EADDRINUSE).
+//   - [os.ErrPermission]: the socket or its directory is not accessible, or
+//     the private directory for bare names is not safe to use.
+//   - [os.ErrDeadlineExceeded]: a deadline or a [Dialer] timeout passed
+//     (the error also satisfies [context.DeadlineExceeded] when it came from
+//     a context).
+//   - [net.ErrClosed]: the listener or connection was closed.
+//   - [errors.ErrUnsupported]: the feature does not exist on this platform.
+//   - [syscall.EINVAL] or [syscall.ENAMETOOLONG]: the name is malformed or
+//     too long.
+//
+// Read returns [io.EOF] unwrapped when the peer has closed its side.
+//
+// # Deadlines
+//
+// Every blocking call parks the calling goroutine on the runtime's network
+// poller rather than blocking an OS thread. Accept honours
+// [Listener.SetDeadline]; Read and Write honour the [net.Conn] deadlines;
+// dialing and listening honour their [context.Context]. Close unblocks every
+// pending call on the same listener or connection, which then returns an
+// error wrapping [net.ErrClosed].
+//
+// # Security
+//
+// Every descriptor the package creates is close-on-exec from birth, so no
+// child process inherits one unless it is handed over on purpose. Bare names
+// are private to the user (see Names). Permissions given in
+// [ListenConfig.Mode] are applied between bind and listen, so no client can
+// connect before they are in force. A listener never removes a file that is
+// not a socket, never displaces a live listener, and on Close removes its
+// socket file only if the file is still the one it created.
+//
+// # Platforms
+//
+// Local sockets work on Linux, Android, macOS, iOS, FreeBSD, NetBSD, OpenBSD
+// and DragonFly BSD. On every other target the package builds and its
+// functions return an error satisfying errors.Is(err, errors.ErrUnsupported).
+package ipc
+
+import (
+	"context"
+	"os"
+)
+
+// Addr is the address of a local socket. It satisfies [net.Addr].
+type Addr struct {
+	// Net is the transport: "unix" for a Unix domain stream socket.
+	Net string
+	// Name is the resolved OS name: a socket path, or "@name" for a Linux
+	// abstract socket. It is empty for an unnamed peer.
+	Name string
+}
+
+// Network returns the address's network name, a.Net.
+func (a *Addr) Network() string {
+	if a == nil {
+		return "<nil>"
+	}
+	return a.Net
+}
+
+// String returns the resolved name, a.Name.
+func (a *Addr) String() string {
+	if a == nil {
+		return "<nil>"
+	}
+	return a.Name
+}
+
+// Cred holds the credentials of the process at the other end of a
+// connection, as the kernel recorded them when the connection was made.
+type Cred struct {
+	PID int // process ID, or -1 where the platform does not report it
+	UID int // effective user ID
+	GID int // effective group ID
+}
+
+// errTimeout is returned when a dial's context deadline or Dialer.Timeout
+// passes. It matches both os.ErrDeadlineExceeded and context.DeadlineExceeded,
+// so callers may test for either.
+var errTimeout error = &timeoutError{}
+
+type timeoutError struct{}
+
+func (*timeoutError) Error() string   { return "i/o timeout" }
+func (*timeoutError) Timeout() bool   { return true }
+func (*timeoutError) Temporary() bool { return true }
+func (*timeoutError) Is(target error) bool {
+	return target == os.ErrDeadlineExceeded || target == context.DeadlineExceeded
+}
+
+// existError marks an error as "the name is taken", so that
+// errors.Is(err, os.ErrExist) holds on every OS while the OS error stays
+// reachable through Unwrap.
+type existError struct{ err error }
+
+func (e *existError) Error() string        { return e.err.Error() }
+func (e *existError) Unwrap() error        { return e.err }
+func (e *existError) Is(target error) bool { return target == os.ErrExist }
+
+// nameError reports a name rejected before any system call. It unwraps to
+// the errno a system call would have given (EINVAL or ENAMETOOLONG).
+type nameError struct {
+	msg   string
+	errno error
+}
+
+func (e *nameError) Error() string { return e.msg }
+func (e *nameError) Unwrap() error { return e.errno }
+
+// unsafeDirError reports a private directory that is not safe to use. It
+// matches os.ErrPermission.
+type unsafeDirError struct{ msg string }
+
+func (e *unsafeDirError) Error() string        { return e.msg }
+func (e *unsafeDirError) Is(target error) bool { return target == os.ErrPermission }
+
+// mapCtxErr turns a context's error into the error a dial returns.
+func mapCtxErr(err error) error {
+	if err == context.DeadlineExceeded {
+		return errTimeout
+	}
+	return err
+}

@@ -1,0 +1,89 @@
+// Copyright 2026 The ipc Authors. SPDX-License-Identifier: MIT OR Apache-2.0
+
+// This file implements the Linux and Android parts of local sockets: the
+// fast path that creates descriptors non-blocking and close-on-exec in one
+// call, abstract names, race-free chmod and SO_PEERCRED.
+
+package ipc
+
+import (
+	"errors"
+	"os"
+	"strconv"
+	"syscall"
+)
+
+// abstractNames tells resolveName that "@name" is an abstract socket.
+const abstractNames = true
+
+const acceptCall = "accept4"
+
+// _O_PATH is O_PATH from <fcntl.h>, the same on every Linux architecture Go
+// supports; package syscall does not define it.
+const _O_PATH = 0x200000
+
+// sysSocket wraps socket(2), creating the socket non-blocking and
+// close-on-exec atomically.
+func sysSocket(typ int) (int, error) {
+	fd, err := syscall.Socket(syscall.AF_UNIX, typ|syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return -1, os.NewSyscallError("socket", err)
+	}
+	return fd, nil
+}
+
+// sysAccept wraps accept4(2), creating the connection's socket non-blocking
+// and close-on-exec atomically.
+func sysAccept(fd int) (int, error) {
+	nfd, _, err := syscall.Accept4(fd, syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC)
+	return nfd, err
+}
+
+var errReplaced = errors.New("socket file was replaced before its mode was set")
+
+// chmodSocket sets the mode of the socket file at path, which must still be
+// the file described by want. It opens the file itself with O_PATH and
+// O_NOFOLLOW and changes the mode through /proc/self/fd, so a symbolic link
+// swapped in at path cannot redirect the chmod to another file.
+func chmodSocket(path string, want *syscall.Stat_t, mode uint32) error {
+	fd, err := syscall.Open(path, _O_PATH|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer syscall.Close(fd)
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		return &os.PathError{Op: "fstat", Path: path, Err: err}
+	}
+	if st.Dev != want.Dev || st.Ino != want.Ino {
+		return &os.PathError{Op: "chmod", Path: path, Err: errReplaced}
+	}
+	err = syscall.Chmod("/proc/self/fd/"+strconv.Itoa(fd), mode)
+	if err == syscall.ENOENT {
+		// No /proc: fall back to the path, checked just above.
+		err = syscall.Chmod(path, mode)
+	}
+	if err != nil {
+		return &os.PathError{Op: "chmod", Path: path, Err: err}
+	}
+	return nil
+}
+
+// peerCred wraps getsockopt(SO_PEERCRED).
+func (c *Conn) peerCred() (*Cred, error) {
+	rc, err := c.f.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	var u *syscall.Ucred
+	var serr error
+	if err := rc.Control(func(fd uintptr) {
+		u, serr = syscall.GetsockoptUcred(int(fd), syscall.SOL_SOCKET, syscall.SO_PEERCRED)
+	}); err != nil {
+		return nil, fileErr(err)
+	}
+	if serr != nil {
+		return nil, os.NewSyscallError("getsockopt", serr)
+	}
+	return &Cred{PID: int(u.Pid), UID: int(u.Uid), GID: int(u.Gid)}, nil
+}

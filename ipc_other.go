@@ -1,0 +1,36 @@
+// Copyright 2026 The ipc Authors. SPDX-License-Identifier: MIT OR Apache-2.0
+
+//go:build !(darwin || dragonfly || freebsd || linux || netbsd || openbsd)
+
+// This file keeps the API compiling on targets without local sockets: every
+// call that would create one reports errors.ErrUnsupported.
+
+package ipc
+
+import (
+	"context"
+	"errors"
+	"syscall"
+	"time"
+)
+
+const netUnix = "unix"
+
+type sysListener struct{}
+
+type sysConn struct{}
+
+func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *Addr, error) {
+	return nil, nil, errors.ErrUnsupported
+}
+
+func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) {
+	return nil, nil, errors.ErrUnsupported
+}
+
+func (l *Listener) accept() (*Conn, error)                { return nil, errors.ErrUnsupported }
+func (l *Listener) close() error                          { return errors.ErrUnsupported }
+func (l *Listener) setDeadline(t time.Time) error         { return errors.ErrUnsupported }
+func (l *Listener) syscallConn() (syscall.RawConn, error) { return nil, errors.ErrUnsupported }
+func (c *Conn) shutdown(write bool) error                 { return errors.ErrUnsupported }
+func (c *Conn) peerCred() (*Cred, error)                  { return nil, errors.ErrUnsupported }

@@ -1,0 +1,515 @@
+// Copyright 2026 The ipc Authors. SPDX-License-Identifier: MIT OR Apache-2.0
+
+//go:build darwin || dragonfly || freebsd || linux || netbsd || openbsd
+
+// This file implements local sockets with Unix domain sockets, using only
+// calls that every supported Unix provides. The platform files supply
+// sysSocket, sysAccept, chmodSocket, peerCred and the name rules.
+
+package ipc
+
+import (
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+const netUnix = "unix"
+
+// maxPathLen is the longest socket name the kernel takes, in bytes: the
+// size of sun_path less the terminating NUL (107 on Linux, 103 on the BSDs
+// and macOS). A Linux abstract name may use the same number of bytes after
+// its leading NUL.
+const maxPathLen = len(syscall.RawSockaddrUnix{}.Path) - 1
+
+// defaultBacklog asks for the system maximum; every supported kernel clamps
+// a larger backlog to somaxconn.
+const defaultBacklog = 1<<16 - 1
+
+type sysListener struct {
+	f    *os.File        // the listening socket, on the poller
+	rc   syscall.RawConn // f's raw connection, for accept
+	path string          // the socket file to remove on Close; "" if none
+	dev  uint64          // identity of the socket file at path
+	ino  uint64
+}
+
+type sysConn struct{}
+
+// sockName is a resolved local socket name.
+type sockName struct {
+	path     string // OS name: a file path, or "@name" for an abstract socket
+	private  bool   // resolved from a bare name into the private directory
+	abstract bool   // Linux abstract namespace
+}
+
+// resolveName maps a local socket name to its OS name. It makes no system
+// call except, for bare names, to create (if create is set) and check the
+// private directory.
+func resolveName(name string, create bool) (sockName, error) {
+	if name == "" {
+		return sockName{}, &nameError{"empty name", syscall.EINVAL}
+	}
+	if strings.IndexByte(name, 0) >= 0 {
+		return sockName{}, &nameError{"name contains a NUL byte", syscall.EINVAL}
+	}
+	if name[0] == '@' {
+		rest := name[1:]
+		if rest == "" {
+			return sockName{}, &nameError{"empty name after @", syscall.EINVAL}
+		}
+		if abstractNames {
+			if len(rest) > maxPathLen {
+				return sockName{}, tooLong(rest)
+			}
+			return sockName{path: name, abstract: true}, nil
+		}
+		if strings.IndexByte(rest, '/') >= 0 {
+			return sockName{}, &nameError{"a name starting with @ must not contain / on " + runtime.GOOS, syscall.EINVAL}
+		}
+		name = rest
+	} else if strings.IndexByte(name, '/') >= 0 {
+		if len(name) > maxPathLen {
+			return sockName{}, tooLong(name)
+		}
+		return sockName{path: name}, nil
+	}
+	dir := privateDirName()
+	path := dir + "/" + name + ".sock"
+	if len(path) > maxPathLen {
+		return sockName{}, tooLong(path)
+	}
+	if err := checkPrivateDir(dir, create); err != nil {
+		return sockName{}, err
+	}
+	return sockName{path: path, private: true}, nil
+}
+
+func tooLong(s string) error {
+	return &nameError{"name " + strconv.Quote(s) + " is " + strconv.Itoa(len(s)) +
+		" bytes, longer than the limit of " + strconv.Itoa(maxPathLen), syscall.ENAMETOOLONG}
+}
+
+// privateDirName returns the directory for bare names: $XDG_RUNTIME_DIR if
+// it is set to an absolute path, else ipc-<euid> in the temporary directory.
+func privateDirName() string {
+	if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" && filepath.IsAbs(d) {
+		return filepath.Clean(d)
+	}
+	return filepath.Join(os.TempDir(), "ipc-"+strconv.Itoa(os.Geteuid()))
+}
+
+// checkPrivateDir makes sure dir is a directory (not a symbolic link) owned
+// by the effective user and not writable by anyone else, creating it with
+// mode 0700 first if create is set.
+func checkPrivateDir(dir string, create bool) error {
+	if create {
+		if err := syscall.Mkdir(dir, 0o700); err != nil && err != syscall.EEXIST {
+			return &os.PathError{Op: "mkdir", Path: dir, Err: err}
+		}
+	}
+	var st syscall.Stat_t
+	if err := syscall.Lstat(dir, &st); err != nil {
+		return &os.PathError{Op: "lstat", Path: dir, Err: err}
+	}
+	if st.Mode&syscall.S_IFMT != syscall.S_IFDIR {
+		return &unsafeDirError{"private directory " + dir + " is not a directory"}
+	}
+	if uid := os.Geteuid(); int(st.Uid) != uid {
+		return &unsafeDirError{"private directory " + dir + " is owned by uid " +
+			strconv.Itoa(int(st.Uid)) + ", not by the current user (uid " + strconv.Itoa(uid) + ")"}
+	}
+	if st.Mode&0o022 != 0 {
+		return &unsafeDirError{"private directory " + dir + " is writable by group or others (mode " +
+			strconv.FormatUint(uint64(st.Mode&0o777), 8) + ")"}
+	}
+	return nil
+}
+
+func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *Addr, error) {
+	if lc.Mode&^os.ModePerm != 0 {
+		return nil, nil, &nameError{"ListenConfig.Mode " + lc.Mode.String() + " has bits other than permissions", syscall.EINVAL}
+	}
+	if lc.Backlog < 0 {
+		return nil, nil, &nameError{"negative ListenConfig.Backlog", syscall.EINVAL}
+	}
+	sn, err := resolveName(name, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	addr := &Addr{Net: netUnix, Name: sn.path}
+	if sn.abstract && lc.Mode != 0 {
+		return nil, addr, &nameError{"an abstract socket has no file, so ListenConfig.Mode cannot apply", syscall.EINVAL}
+	}
+	mode := uint32(lc.Mode)
+	if mode == 0 && sn.private {
+		mode = 0o600
+	}
+	backlog := lc.Backlog
+	if backlog == 0 {
+		backlog = defaultBacklog
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, addr, mapCtxErr(err)
+	}
+
+	fd, err := sysSocket(syscall.SOCK_STREAM)
+	if err != nil {
+		return nil, addr, err
+	}
+	l := &Listener{addr: addr}
+	if err := l.bindListen(ctx, fd, sn, mode, lc.Reclaim || sn.private, backlog); err != nil {
+		syscall.Close(fd)
+		return nil, addr, err
+	}
+	l.f = os.NewFile(uintptr(fd), sn.path)
+	l.rc, _ = l.f.SyscallConn() // cannot fail on a fresh file
+	return l, addr, nil
+}
+
+// bindListen binds fd to the name, applies the mode and starts listening.
+// For file names it holds a lock on the directory throughout, so that two
+// listeners starting together cannot take each other's socket for a stale
+// one in the moment between bind and listen.
+func (l *Listener) bindListen(ctx context.Context, fd int, sn sockName, mode uint32, reclaim bool, backlog int) error {
+	sa := &syscall.SockaddrUnix{Name: sn.path}
+	if sn.abstract {
+		if err := syscall.Bind(fd, sa); err != nil {
+			return bindErr(err)
+		}
+		return os.NewSyscallError("listen", syscall.Listen(fd, backlog))
+	}
+
+	unlock, err := lockDir(ctx, filepath.Dir(sn.path))
+	if err != nil {
+		return err
+	}
+	defer unlock()
+
+	err = syscall.Bind(fd, sa)
+	if err == syscall.EADDRINUSE && reclaim {
+		stale, rerr := reclaimable(sn.path)
+		if rerr != nil {
+			return rerr
+		}
+		if stale {
+			if uerr := syscall.Unlink(sn.path); uerr != nil && uerr != syscall.ENOENT {
+				return &os.PathError{Op: "remove", Path: sn.path, Err: uerr}
+			}
+			err = syscall.Bind(fd, sa)
+		}
+	}
+	if err != nil {
+		return bindErr(err)
+	}
+
+	var st syscall.Stat_t
+	if err := syscall.Lstat(sn.path, &st); err != nil {
+		return &os.PathError{Op: "lstat", Path: sn.path, Err: err}
+	}
+	l.path, l.dev, l.ino = sn.path, uint64(st.Dev), uint64(st.Ino)
+	if mode != 0 {
+		err = chmodSocket(sn.path, &st, mode)
+	}
+	if err == nil {
+		err = os.NewSyscallError("listen", syscall.Listen(fd, backlog))
+	}
+	if err != nil {
+		l.removeSocketFile()
+		return err
+	}
+	return nil
+}
+
+func bindErr(err error) error {
+	serr := os.NewSyscallError("bind", err)
+	if err == syscall.EADDRINUSE {
+		return &existError{serr}
+	}
+	return serr
+}
+
+// reclaimable reports whether path is a socket file that no listener
+// serves: it must be a socket (checked without following links) and a
+// connection attempt to it must be refused.
+func reclaimable(path string) (bool, error) {
+	var st syscall.Stat_t
+	if err := syscall.Lstat(path, &st); err != nil {
+		if err == syscall.ENOENT {
+			return true, nil // gone since bind failed; bind again
+		}
+		return false, &os.PathError{Op: "lstat", Path: path, Err: err}
+	}
+	if st.Mode&syscall.S_IFMT != syscall.S_IFSOCK {
+		return false, nil
+	}
+	fd, err := sysSocket(syscall.SOCK_STREAM)
+	if err != nil {
+		return false, err
+	}
+	err = syscall.Connect(fd, &syscall.SockaddrUnix{Name: path})
+	syscall.Close(fd)
+	return err == syscall.ECONNREFUSED, nil
+}
+
+// lockDir takes an exclusive flock on dir, waiting without blocking a
+// thread. Holders keep it for a few system calls, so waiting long means
+// someone holds it on purpose: after lockWait (or the context's end, if
+// sooner) the listener gives up waiting and goes on without the lock. Where
+// the directory cannot be opened or locked, it goes on without the lock too.
+func lockDir(ctx context.Context, dir string) (unlock func(), err error) {
+	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return func() {}, nil
+	}
+	unlock = func() { syscall.Close(fd) } // closing drops the lock
+	giveUp := time.Now().Add(lockWait)
+	delay := 50 * time.Microsecond
+	for {
+		err := syscall.Flock(fd, syscall.LOCK_EX|syscall.LOCK_NB)
+		switch {
+		case err == nil:
+			return unlock, nil
+		case err == syscall.EINTR:
+			continue
+		case err != syscall.EWOULDBLOCK:
+			return unlock, nil // locks not supported here
+		case time.Now().After(giveUp):
+			return unlock, nil
+		}
+		if err := sleepCtx(ctx, &delay); err != nil {
+			unlock()
+			return nil, err
+		}
+	}
+}
+
+const lockWait = 2 * time.Second
+
+// sleepCtx waits for *delay or until ctx ends, then doubles *delay up to
+// 10ms. It serves the two waits the poller cannot: a flock held by another
+// process and a full listen backlog.
+func sleepCtx(ctx context.Context, delay *time.Duration) error {
+	t := time.NewTimer(*delay)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return mapCtxErr(ctx.Err())
+	case <-t.C:
+	}
+	if *delay < 10*time.Millisecond {
+		*delay *= 2
+	}
+	return nil
+}
+
+// removeSocketFile removes the listener's socket file if the file at its
+// path is still the one it bound.
+func (l *Listener) removeSocketFile() {
+	if l.path == "" {
+		return
+	}
+	var st syscall.Stat_t
+	if syscall.Lstat(l.path, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFSOCK &&
+		uint64(st.Dev) == l.dev && uint64(st.Ino) == l.ino {
+		syscall.Unlink(l.path)
+	}
+	l.path = ""
+}
+
+func (l *Listener) close() error {
+	// Remove the file before closing the socket, as net does, so that no
+	// new client finds a path that leads nowhere. While the socket is still
+	// open no reclaiming listener can take the path over, so the identity
+	// check cannot race with a successor.
+	l.removeSocketFile()
+	return fileErr(l.f.Close())
+}
+
+func (l *Listener) accept() (*Conn, error) {
+	var nfd int
+	var serr error
+	err := l.rc.Read(func(fd uintptr) bool {
+		for {
+			nfd, serr = sysAccept(int(fd))
+			if serr == syscall.EINTR || serr == syscall.ECONNABORTED {
+				continue
+			}
+			return serr != syscall.EAGAIN
+		}
+	})
+	if err != nil {
+		if l.closed.Load() {
+			return nil, net.ErrClosed
+		}
+		return nil, fileErr(err)
+	}
+	if serr != nil {
+		return nil, os.NewSyscallError(acceptCall, serr)
+	}
+	return newConn(nfd, l.addr, &Addr{Net: netUnix})
+}
+
+func (l *Listener) setDeadline(t time.Time) error { return l.f.SetReadDeadline(t) }
+
+func (l *Listener) syscallConn() (syscall.RawConn, error) { return l.f.SyscallConn() }
+
+// newConn puts a connected non-blocking socket on the poller. It takes
+// ownership of fd, closing it on error.
+func newConn(fd int, laddr, raddr *Addr) (*Conn, error) {
+	// os.File raises SIGPIPE for EPIPE on descriptors 1 and 2, which would
+	// kill a process that closed its standard output. Keep sockets off them.
+	if fd == 1 || fd == 2 {
+		nfd, err := dupAbove2(fd)
+		syscall.Close(fd)
+		if err != nil {
+			return nil, err
+		}
+		fd = nfd
+	}
+	return &Conn{f: os.NewFile(uintptr(fd), raddr.Name), laddr: laddr, raddr: raddr}, nil
+}
+
+// dupAbove2 duplicates fd onto a close-on-exec descriptor above 2.
+func dupAbove2(fd int) (int, error) {
+	syscall.ForkLock.RLock()
+	defer syscall.ForkLock.RUnlock()
+	var low []int
+	defer func() {
+		for _, l := range low {
+			syscall.Close(l)
+		}
+	}()
+	nfd := fd
+	for nfd <= 2 {
+		var err error
+		if nfd, err = syscall.Dup(fd); err != nil {
+			return -1, os.NewSyscallError("dup", err)
+		}
+		if nfd <= 2 {
+			low = append(low, nfd)
+		}
+	}
+	syscall.CloseOnExec(nfd)
+	return nfd, nil
+}
+
+func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) {
+	sn, err := resolveName(name, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	raddr := &Addr{Net: netUnix, Name: sn.path}
+	if err := ctx.Err(); err != nil {
+		return nil, raddr, mapCtxErr(err)
+	}
+	fd, err := sysSocket(syscall.SOCK_STREAM)
+	if err != nil {
+		return nil, raddr, err
+	}
+	c, err := newConn(fd, &Addr{Net: netUnix}, raddr)
+	if err != nil {
+		return nil, raddr, err
+	}
+	if err := c.connect(ctx, &syscall.SockaddrUnix{Name: sn.path}); err != nil {
+		c.f.Close()
+		return nil, raddr, err
+	}
+	return c, raddr, nil
+}
+
+// connect connects the socket without blocking a thread.
+func (c *Conn) connect(ctx context.Context, sa *syscall.SockaddrUnix) error {
+	rc, err := c.f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	delay := 50 * time.Microsecond
+	for {
+		var cerr error
+		if err := rc.Control(func(fd uintptr) { cerr = syscall.Connect(int(fd), sa) }); err != nil {
+			return fileErr(err)
+		}
+		switch cerr {
+		case nil:
+			return nil
+		case syscall.EINPROGRESS, syscall.EALREADY, syscall.EINTR:
+			return c.waitConnect(ctx, rc)
+		case syscall.EAGAIN:
+			// Linux: the listener's backlog is full. The poller cannot
+			// say when it drains, so retry with a growing pause.
+			if err := sleepCtx(ctx, &delay); err != nil {
+				return err
+			}
+		default:
+			return os.NewSyscallError("connect", cerr)
+		}
+	}
+}
+
+// waitConnect waits for a connect in progress to finish: the socket becomes
+// writable and SO_ERROR tells the outcome.
+func (c *Conn) waitConnect(ctx context.Context, rc syscall.RawConn) error {
+	if d, ok := ctx.Deadline(); ok {
+		c.f.SetWriteDeadline(d)
+	}
+	stop := func() bool { return true }
+	var fired chan struct{}
+	if ctx.Done() != nil {
+		fired = make(chan struct{})
+		stop = context.AfterFunc(ctx, func() {
+			c.f.SetWriteDeadline(time.Unix(1, 0))
+			close(fired)
+		})
+	}
+	var serr error
+	err := rc.Write(func(fd uintptr) bool {
+		v, err := syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_ERROR)
+		if err != nil {
+			serr = err
+			return true
+		}
+		switch e := syscall.Errno(v); e {
+		case syscall.EINPROGRESS, syscall.EALREADY, syscall.EINTR:
+			return false
+		case 0:
+			serr = nil
+		default:
+			serr = e
+		}
+		return true
+	})
+	if !stop() {
+		<-fired
+	}
+	c.f.SetWriteDeadline(time.Time{})
+	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return mapCtxErr(cerr)
+		}
+		return fileErr(err)
+	}
+	return os.NewSyscallError("connect", serr)
+}
+
+func (c *Conn) shutdown(write bool) error {
+	how := syscall.SHUT_RD
+	if write {
+		how = syscall.SHUT_WR
+	}
+	rc, err := c.f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var serr error
+	if err := rc.Control(func(fd uintptr) { serr = syscall.Shutdown(int(fd), how) }); err != nil {
+		return fileErr(err)
+	}
+	return os.NewSyscallError("shutdown", serr)
+}

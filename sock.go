@@ -1,0 +1,412 @@
+// Copyright 2026 The ipc Authors. SPDX-License-Identifier: MIT OR Apache-2.0
+
+package ipc
+
+import (
+	"context"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+var (
+	_ net.Listener = (*Listener)(nil)
+	_ net.Conn     = (*Conn)(nil)
+	_ syscall.Conn = (*Conn)(nil)
+	_ syscall.Conn = (*Listener)(nil)
+)
+
+// ListenConfig holds options for creating a [Listener]. The zero value is
+// ready to use and gives the defaults described on each field.
+type ListenConfig struct {
+	// Mode, if not zero, is the permission of the socket file, applied
+	// exactly (not masked by the umask) between bind and listen, so no
+	// client can connect before it is in force. Only permission bits are
+	// allowed. Zero means 0600 for bare names and the umask's default for
+	// paths. Abstract names have no file, so a non-zero Mode is an error
+	// for them.
+	Mode os.FileMode
+
+	// Reclaim allows Listen to take over a path whose socket file was left
+	// behind by a listener that died without closing. The path is taken over
+	// only if it is a socket (not a symbolic link, regular file or
+	// directory) and a connection attempt to it is refused; a live listener
+	// is never displaced and nothing that is not a socket is ever removed.
+	// Bare names always reclaim: their directory is private, so a stale
+	// socket there can only be the user's own.
+	Reclaim bool
+
+	// Backlog is the length of the queue of connections not yet accepted.
+	// Zero means the system maximum (somaxconn on Linux).
+	Backlog int
+}
+
+// Listen creates a listener on the local socket name with the default
+// [ListenConfig]. See the package documentation for how names resolve.
+//
+// If there is an error, it will be of type [*net.OpError].
+func Listen(name string) (*Listener, error) {
+	var lc ListenConfig
+	return lc.Listen(context.Background(), name)
+}
+
+// Listen creates a listener on the local socket name. The context bounds the
+// setup (waiting for a concurrent listener on the same directory, probing a
+// stale socket); once Listen has returned it has no effect on the listener.
+//
+// If there is an error, it will be of type [*net.OpError].
+func (lc *ListenConfig) Listen(ctx context.Context, name string) (*Listener, error) {
+	if ctx == nil {
+		panic("ipc: nil context")
+	}
+	if lc == nil {
+		lc = &ListenConfig{}
+	}
+	l, addr, err := sysListen(ctx, lc, name)
+	if err != nil {
+		if addr == nil {
+			addr = &Addr{Net: netUnix, Name: name}
+		}
+		return nil, &net.OpError{Op: "listen", Net: addr.Net, Addr: addr, Err: err}
+	}
+	return l, nil
+}
+
+// Listener is a local socket listener. It satisfies [net.Listener] and
+// [syscall.Conn]. Its methods may be called from several goroutines at once.
+type Listener struct {
+	sysListener
+	addr      *Addr
+	closed    atomic.Bool // set before the socket is closed
+	closeOnce sync.Once
+	closeErr  error
+}
+
+func (l *Listener) ok() bool { return l != nil && l.addr != nil }
+
+// Accept waits for and returns the next connection. It satisfies
+// [net.Listener]; [Listener.AcceptConn] returns the concrete type.
+//
+// If there is an error, it will be of type [*net.OpError].
+func (l *Listener) Accept() (net.Conn, error) {
+	c, err := l.AcceptConn()
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// AcceptConn waits for and returns the next connection. It honours the
+// deadline set with [Listener.SetDeadline] and returns an error wrapping
+// [net.ErrClosed] once the listener is closed, including when Close is
+// called while it waits.
+//
+// If there is an error, it will be of type [*net.OpError].
+func (l *Listener) AcceptConn() (*Conn, error) {
+	if !l.ok() {
+		return nil, syscall.EINVAL
+	}
+	c, err := l.accept()
+	if err != nil {
+		return nil, &net.OpError{Op: "accept", Net: l.addr.Net, Addr: l.addr, Err: err}
+	}
+	return c, nil
+}
+
+// Close stops listening, unblocks pending Accept calls and removes the
+// socket file if the listener created one and it is still the same file (a
+// successor's socket at the same path is left alone). Closing twice reports
+// an error wrapping [net.ErrClosed].
+//
+// If there is an error, it will be of type [*net.OpError].
+func (l *Listener) Close() error {
+	if !l.ok() {
+		return syscall.EINVAL
+	}
+	err := error(net.ErrClosed)
+	l.closeOnce.Do(func() {
+		l.closed.Store(true)
+		l.closeErr = l.close()
+		err = l.closeErr
+	})
+	if err != nil {
+		return &net.OpError{Op: "close", Net: l.addr.Net, Addr: l.addr, Err: err}
+	}
+	return nil
+}
+
+// Addr returns the listener's resolved address.
+func (l *Listener) Addr() net.Addr {
+	if !l.ok() {
+		return nil
+	}
+	return l.addr
+}
+
+// SetDeadline sets the deadline for Accept. A zero time means no deadline.
+// Once it passes, Accept returns an error wrapping
+// [os.ErrDeadlineExceeded].
+//
+// If there is an error, it will be of type [*net.OpError].
+func (l *Listener) SetDeadline(t time.Time) error {
+	if !l.ok() {
+		return syscall.EINVAL
+	}
+	if err := l.setDeadline(t); err != nil {
+		return &net.OpError{Op: "set", Net: l.addr.Net, Addr: l.addr, Err: fileErr(err)}
+	}
+	return nil
+}
+
+// SyscallConn returns a raw connection to the listening socket, for
+// setting options the package does not cover.
+func (l *Listener) SyscallConn() (syscall.RawConn, error) {
+	if !l.ok() {
+		return nil, syscall.EINVAL
+	}
+	return l.syscallConn()
+}
+
+// Dialer holds options for connecting to a local socket. The zero value is
+// ready to use.
+type Dialer struct {
+	// Timeout bounds the whole dial. Zero means no timeout beyond the
+	// context's. When it passes, the error wraps an error matching both
+	// [os.ErrDeadlineExceeded] and [context.DeadlineExceeded].
+	Timeout time.Duration
+}
+
+// Dial connects to the local socket name with the default [Dialer].
+//
+// If there is an error, it will be of type [*net.OpError].
+func Dial(name string) (*Conn, error) {
+	var d Dialer
+	return d.DialContext(context.Background(), name)
+}
+
+// DialContext connects to the local socket name. The context bounds the
+// connection attempt; once DialContext has returned, the context has no
+// effect on the connection.
+//
+// If there is an error, it will be of type [*net.OpError].
+func (d *Dialer) DialContext(ctx context.Context, name string) (*Conn, error) {
+	if ctx == nil {
+		panic("ipc: nil context")
+	}
+	if d == nil {
+		d = &Dialer{}
+	}
+	if d.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d.Timeout)
+		defer cancel()
+	}
+	c, addr, err := sysDial(ctx, d, name)
+	if err != nil {
+		if addr == nil {
+			addr = &Addr{Net: netUnix, Name: name}
+		}
+		return nil, &net.OpError{Op: "dial", Net: addr.Net, Addr: addr, Err: err}
+	}
+	return c, nil
+}
+
+// Conn is a connection over a local socket. It satisfies [net.Conn] and
+// [syscall.Conn]. Its methods may be called from several goroutines at once;
+// concurrent Reads (or Writes) are serialised.
+type Conn struct {
+	f     *os.File // on the runtime poller; never handed out
+	laddr *Addr
+	raddr *Addr
+	sysConn
+}
+
+func (c *Conn) ok() bool { return c != nil && c.f != nil }
+
+// Read reads data from the connection. It returns [io.EOF] once the peer has
+// closed its side and all data has been read.
+//
+// If there is any other error, it will be of type [*net.OpError].
+func (c *Conn) Read(b []byte) (int, error) {
+	if !c.ok() {
+		return 0, syscall.EINVAL
+	}
+	n, err := c.f.Read(b)
+	if err != nil && err != io.EOF {
+		err = c.opError("read", err)
+	}
+	return n, err
+}
+
+// Write writes all of b to the connection, blocking until it is written,
+// the write deadline passes or the connection is closed.
+//
+// If there is an error, it will be of type [*net.OpError].
+func (c *Conn) Write(b []byte) (int, error) {
+	if !c.ok() {
+		return 0, syscall.EINVAL
+	}
+	n, err := c.f.Write(b)
+	if err != nil {
+		err = c.opError("write", err)
+	}
+	return n, err
+}
+
+// Close closes the connection and unblocks its pending Read and Write
+// calls. Closing twice reports an error wrapping [net.ErrClosed].
+//
+// If there is an error, it will be of type [*net.OpError].
+func (c *Conn) Close() error {
+	if !c.ok() {
+		return syscall.EINVAL
+	}
+	if err := c.f.Close(); err != nil {
+		return c.opError("close", err)
+	}
+	return nil
+}
+
+// CloseRead shuts down the reading side of the connection.
+//
+// If there is an error, it will be of type [*net.OpError].
+func (c *Conn) CloseRead() error {
+	if !c.ok() {
+		return syscall.EINVAL
+	}
+	if err := c.shutdown(false); err != nil {
+		return c.opError("close", err)
+	}
+	return nil
+}
+
+// CloseWrite shuts down the writing side of the connection: the peer reads
+// [io.EOF] once it has read everything sent before, while data still flows
+// in the other direction.
+//
+// If there is an error, it will be of type [*net.OpError].
+func (c *Conn) CloseWrite() error {
+	if !c.ok() {
+		return syscall.EINVAL
+	}
+	if err := c.shutdown(true); err != nil {
+		return c.opError("close", err)
+	}
+	return nil
+}
+
+// LocalAddr returns the local address: the listener's name on an accepted
+// connection, an unnamed address on a dialed one.
+func (c *Conn) LocalAddr() net.Addr {
+	if !c.ok() {
+		return nil
+	}
+	return c.laddr
+}
+
+// RemoteAddr returns the remote address: the dialed name on a dialed
+// connection, an unnamed address (Name "") on an accepted one, since
+// clients are normally unnamed.
+func (c *Conn) RemoteAddr() net.Addr {
+	if !c.ok() {
+		return nil
+	}
+	return c.raddr
+}
+
+// SetDeadline sets the read and write deadlines. See [net.Conn].
+//
+// If there is an error, it will be of type [*net.OpError].
+func (c *Conn) SetDeadline(t time.Time) error {
+	if !c.ok() {
+		return syscall.EINVAL
+	}
+	if err := c.f.SetDeadline(t); err != nil {
+		return c.opError("set", err)
+	}
+	return nil
+}
+
+// SetReadDeadline sets the read deadline. See [net.Conn].
+//
+// If there is an error, it will be of type [*net.OpError].
+func (c *Conn) SetReadDeadline(t time.Time) error {
+	if !c.ok() {
+		return syscall.EINVAL
+	}
+	if err := c.f.SetReadDeadline(t); err != nil {
+		return c.opError("set", err)
+	}
+	return nil
+}
+
+// SetWriteDeadline sets the write deadline. See [net.Conn].
+//
+// If there is an error, it will be of type [*net.OpError].
+func (c *Conn) SetWriteDeadline(t time.Time) error {
+	if !c.ok() {
+		return syscall.EINVAL
+	}
+	if err := c.f.SetWriteDeadline(t); err != nil {
+		return c.opError("set", err)
+	}
+	return nil
+}
+
+// SyscallConn returns a raw connection to the socket, for system calls the
+// package does not cover. Its Read and Write wait on the runtime poller.
+func (c *Conn) SyscallConn() (syscall.RawConn, error) {
+	if !c.ok() {
+		return nil, syscall.EINVAL
+	}
+	return c.f.SyscallConn()
+}
+
+// PeerCred returns the credentials of the process at the other end, as the
+// kernel recorded them when the connection was made.
+//
+//   - On Linux and Android it uses SO_PEERCRED and reports the PID, UID and
+//     GID.
+//   - On other platforms it returns an error satisfying
+//     errors.Is(err, errors.ErrUnsupported) for now.
+//
+// If there is an error, it will be of type [*net.OpError].
+func (c *Conn) PeerCred() (*Cred, error) {
+	if !c.ok() {
+		return nil, syscall.EINVAL
+	}
+	cred, err := c.peerCred()
+	if err != nil {
+		return nil, c.opError("peercred", err)
+	}
+	return cred, nil
+}
+
+// opError wraps an error from the connection's file the way net does: the
+// *os.PathError that os.File adds is replaced by the operation, a closed
+// file becomes net.ErrClosed and a bare errno names the call.
+func (c *Conn) opError(op string, err error) error {
+	return &net.OpError{Op: op, Net: c.raddr.Net, Source: c.laddr, Addr: c.raddr, Err: fileErr(err)}
+}
+
+// fileErr strips the *os.PathError that *os.File adds, maps a closed file
+// to net.ErrClosed and names the system call behind an OS error.
+func fileErr(err error) error {
+	pe, ok := err.(*os.PathError)
+	if ok {
+		err = pe.Err
+	}
+	switch {
+	case err == os.ErrClosed || err != nil && err.Error() == "use of closed file":
+		// The second is internal/poll's ErrFileClosing, which the raw
+		// connection of a closed *os.File returns unconverted.
+		return net.ErrClosed
+	case !ok || err == os.ErrDeadlineExceeded || err == os.ErrNoDeadline:
+		return err
+	}
+	return os.NewSyscallError(pe.Op, err)
+}
