@@ -5,8 +5,9 @@
 package ipc_test
 
 import (
+	"bytes"
 	"context"
-	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -79,10 +80,9 @@ func helperEchoServer(args []string) int {
 // back, and checks that every byte came back in order.
 func echoExchange(c *ipc.Conn, size int, seed uint64) error {
 	data := make([]byte, size)
-	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	for i := range data {
-		data[i] = byte(r.Uint32())
-	}
+	var key [32]byte
+	binary.LittleEndian.PutUint64(key[:], seed)
+	rand.NewChaCha8(key).Read(data)
 	errc := make(chan error, 1)
 	go func() {
 		_, err := c.Write(data)
@@ -98,7 +98,7 @@ func echoExchange(c *ipc.Conn, size int, seed uint64) error {
 	if err != nil {
 		return err
 	}
-	if sha256.Sum256(got) != sha256.Sum256(data) {
+	if !bytes.Equal(got, data) {
 		return fmt.Errorf("echo of %d bytes came back as %d different bytes", size, len(got))
 	}
 	return nil
