@@ -1,0 +1,14 @@
+// Copyright 2026 The ipc Authors. SPDX-License-Identifier: MIT OR Apache-2.0
+
+//go:build darwin || dragonfly || freebsd || linux || netbsd || openbsd
+
+package ipc
+
+// ResolveName exposes name resolution to the fuzz test; it never creates
+// the private directory.
+func ResolveName(name string) (path string, abstract bool, err error) {
+	sn, err := resolveName(name, false)
+	return sn.path, sn.abstract, err
+}
+
+const MaxPathLen = maxPathLen
