@@ -92,7 +92,8 @@ import (
 
 // Addr is the address of a local socket. It satisfies [net.Addr].
 type Addr struct {
-	// Net is the transport: "unix" for a Unix domain stream socket.
+	// Net is the transport: "unix" for a Unix domain stream socket,
+	// "unixpacket" for a message-mode (SOCK_SEQPACKET) one.
 	Net string
 	// Name is the resolved OS name: a socket path, or "@name" for a Linux
 	// abstract socket. It is empty for an unnamed peer.
@@ -146,15 +147,16 @@ func (e *existError) Error() string        { return e.err.Error() }
 func (e *existError) Unwrap() error        { return e.err }
 func (e *existError) Is(target error) bool { return target == os.ErrExist }
 
-// nameError reports a name rejected before any system call. It unwraps to
-// the errno a system call would have given (EINVAL or ENAMETOOLONG).
-type nameError struct {
+// argError reports an argument rejected before any system call. It unwraps
+// to the errno a system call would have given (EINVAL, ENAMETOOLONG,
+// EMSGSIZE).
+type argError struct {
 	msg   string
 	errno error
 }
 
-func (e *nameError) Error() string { return e.msg }
-func (e *nameError) Unwrap() error { return e.errno }
+func (e *argError) Error() string { return e.msg }
+func (e *argError) Unwrap() error { return e.errno }
 
 // unsafeDirError reports a private directory that is not safe to use. It
 // matches os.ErrPermission.

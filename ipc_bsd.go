@@ -12,6 +12,7 @@ package ipc
 import (
 	"errors"
 	"os"
+	"runtime"
 	"syscall"
 )
 
@@ -83,4 +84,46 @@ func chmodSocket(path string, want *syscall.Stat_t, mode uint32) error {
 // peerCred is not implemented on these systems yet.
 func (c *Conn) peerCred() (*Cred, error) {
 	return nil, errors.ErrUnsupported
+}
+
+// seqpacketOK: the BSDs have SOCK_SEQPACKET for AF_UNIX, macOS does not.
+const seqpacketOK = runtime.GOOS != "darwin" && runtime.GOOS != "ios"
+
+// msgCmsgCloexec is MSG_CMSG_CLOEXEC from each system's <sys/socket.h>
+// (the values package syscall has); macOS has none, so received
+// descriptors are made close-on-exec under ForkLock there.
+var msgCmsgCloexec = map[string]int{"freebsd": 0x40000, "dragonfly": 0x1000, "netbsd": 0x800, "openbsd": 0x800}[runtime.GOOS]
+
+// scmCredentials: these systems send no per-message credentials here.
+const scmCredentials = -1
+
+const credSpace = 0
+
+// initMsgConn has nothing to do on these systems.
+//
+// BUG(ipc): On the BSDs, ReadMsg cannot tell an empty message from the end
+// of the connection and reports both as io.EOF.
+func initMsgConn(fd int) error { return nil }
+
+// sysSocketpair wraps socketpair(2) and makes both ends close-on-exec and
+// non-blocking.
+func sysSocketpair(typ int) ([2]int, error) {
+	syscall.ForkLock.RLock()
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, typ, 0)
+	if err == nil {
+		syscall.CloseOnExec(fds[0])
+		syscall.CloseOnExec(fds[1])
+	}
+	syscall.ForkLock.RUnlock()
+	if err != nil {
+		return fds, os.NewSyscallError("socketpair", err)
+	}
+	for _, fd := range fds {
+		if err := syscall.SetNonblock(fd, true); err != nil {
+			syscall.Close(fds[0])
+			syscall.Close(fds[1])
+			return fds, os.NewSyscallError("setnonblock", err)
+		}
+	}
+	return fds, nil
 }

@@ -87,3 +87,29 @@ func (c *Conn) peerCred() (*Cred, error) {
 	}
 	return &Cred{PID: int(u.Pid), UID: int(u.Uid), GID: int(u.Gid)}, nil
 }
+
+// seqpacketOK: Linux has SOCK_SEQPACKET for AF_UNIX.
+const seqpacketOK = true
+
+const (
+	msgCmsgCloexec = syscall.MSG_CMSG_CLOEXEC
+	scmCredentials = syscall.SCM_CREDENTIALS
+)
+
+// credSpace is the control space of one SCM_CREDENTIALS message.
+var credSpace = syscall.CmsgSpace(syscall.SizeofUcred)
+
+// initMsgConn turns on SO_PASSCRED for a message-mode socket, so that every
+// message, even an empty one, arrives with the sender's credentials: that is
+// how an empty message is told apart from the end of the connection, where
+// recvmsg returns 0 too.
+func initMsgConn(fd int) error {
+	return os.NewSyscallError("setsockopt", syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_PASSCRED, 1))
+}
+
+// sysSocketpair wraps socketpair(2), with both ends non-blocking and
+// close-on-exec atomically.
+func sysSocketpair(typ int) ([2]int, error) {
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, typ|syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC, 0)
+	return fds, os.NewSyscallError("socketpair", err)
+}

@@ -10,6 +10,7 @@ package ipc
 import (
 	"context"
 	"errors"
+	"os"
 	"syscall"
 	"time"
 )
@@ -34,3 +35,15 @@ func (l *Listener) setDeadline(t time.Time) error         { return errors.ErrUns
 func (l *Listener) syscallConn() (syscall.RawConn, error) { return nil, errors.ErrUnsupported }
 func (c *Conn) shutdown(write bool) error                 { return errors.ErrUnsupported }
 func (c *Conn) peerCred() (*Cred, error)                  { return nil, errors.ErrUnsupported }
+
+func (c *Conn) recvMsg(b []byte, maxFiles int) (int, []*os.File, bool, error) {
+	return 0, nil, false, errors.ErrUnsupported
+}
+func (c *Conn) sendMsg(b []byte, files []*os.File) (int, error) { return 0, errors.ErrUnsupported }
+func (c *Conn) file() (*os.File, error)                         { return nil, errors.ErrUnsupported }
+
+func sysConnPair(message bool) (*Conn, *Conn, error) { return nil, nil, errors.ErrUnsupported }
+
+var errMaxFiles = errors.New("maxFiles must be at least 1")
+
+func sysFileConn(f *os.File) (*Conn, error) { return nil, errors.ErrUnsupported }

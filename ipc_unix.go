@@ -10,6 +10,9 @@ package ipc
 
 import (
 	"context"
+	"encoding/binary"
+	"errors"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -18,9 +21,24 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
-const netUnix = "unix"
+const (
+	netUnix       = "unix"
+	netUnixPacket = "unixpacket"
+)
+
+// sockType returns the socket type for stream or message mode.
+func sockType(message bool) (int, error) {
+	if !message {
+		return syscall.SOCK_STREAM, nil
+	}
+	if !seqpacketOK {
+		return 0, errors.ErrUnsupported
+	}
+	return syscall.SOCK_SEQPACKET, nil
+}
 
 // maxPathLen is the longest socket name the kernel takes, in bytes: the
 // size of sun_path less the terminating NUL (107 on Linux, 103 on the BSDs
@@ -54,15 +72,15 @@ type sockName struct {
 // private directory.
 func resolveName(name string, create bool) (sockName, error) {
 	if name == "" {
-		return sockName{}, &nameError{"empty name", syscall.EINVAL}
+		return sockName{}, &argError{"empty name", syscall.EINVAL}
 	}
 	if strings.IndexByte(name, 0) >= 0 {
-		return sockName{}, &nameError{"name contains a NUL byte", syscall.EINVAL}
+		return sockName{}, &argError{"name contains a NUL byte", syscall.EINVAL}
 	}
 	if name[0] == '@' {
 		rest := name[1:]
 		if rest == "" {
-			return sockName{}, &nameError{"empty name after @", syscall.EINVAL}
+			return sockName{}, &argError{"empty name after @", syscall.EINVAL}
 		}
 		if abstractNames {
 			if len(rest) > maxPathLen {
@@ -71,7 +89,7 @@ func resolveName(name string, create bool) (sockName, error) {
 			return sockName{path: name, abstract: true}, nil
 		}
 		if strings.IndexByte(rest, '/') >= 0 {
-			return sockName{}, &nameError{"a name starting with @ must not contain / on " + runtime.GOOS, syscall.EINVAL}
+			return sockName{}, &argError{"a name starting with @ must not contain / on " + runtime.GOOS, syscall.EINVAL}
 		}
 		name = rest
 	} else if strings.IndexByte(name, '/') >= 0 {
@@ -92,7 +110,7 @@ func resolveName(name string, create bool) (sockName, error) {
 }
 
 func tooLong(s string) error {
-	return &nameError{"name " + strconv.Quote(s) + " is " + strconv.Itoa(len(s)) +
+	return &argError{"name " + strconv.Quote(s) + " is " + strconv.Itoa(len(s)) +
 		" bytes, longer than the limit of " + strconv.Itoa(maxPathLen), syscall.ENAMETOOLONG}
 }
 
@@ -134,10 +152,10 @@ func checkPrivateDir(dir string, create bool) error {
 
 func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *Addr, error) {
 	if lc.Mode&^os.ModePerm != 0 {
-		return nil, nil, &nameError{"ListenConfig.Mode " + lc.Mode.String() + " has bits other than permissions", syscall.EINVAL}
+		return nil, nil, &argError{"ListenConfig.Mode " + lc.Mode.String() + " has bits other than permissions", syscall.EINVAL}
 	}
 	if lc.Backlog < 0 {
-		return nil, nil, &nameError{"negative ListenConfig.Backlog", syscall.EINVAL}
+		return nil, nil, &argError{"negative ListenConfig.Backlog", syscall.EINVAL}
 	}
 	sn, err := resolveName(name, true)
 	if err != nil {
@@ -145,7 +163,7 @@ func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *
 	}
 	addr := &Addr{Net: netUnix, Name: sn.path}
 	if sn.abstract && lc.Mode != 0 {
-		return nil, addr, &nameError{"an abstract socket has no file, so ListenConfig.Mode cannot apply", syscall.EINVAL}
+		return nil, addr, &argError{"an abstract socket has no file, so ListenConfig.Mode cannot apply", syscall.EINVAL}
 	}
 	mode := uint32(lc.Mode)
 	if mode == 0 && sn.private {
@@ -159,7 +177,14 @@ func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *
 		return nil, addr, mapCtxErr(err)
 	}
 
-	fd, err := sysSocket(syscall.SOCK_STREAM)
+	typ, err := sockType(lc.Message)
+	if err != nil {
+		return nil, addr, err
+	}
+	if lc.Message {
+		addr.Net = netUnixPacket
+	}
+	fd, err := sysSocket(typ)
 	if err != nil {
 		return nil, addr, err
 	}
@@ -353,7 +378,7 @@ func (l *Listener) accept() (*Conn, error) {
 	if serr != nil {
 		return nil, os.NewSyscallError(acceptCall, serr)
 	}
-	return newConn(nfd, l.addr, &Addr{Net: netUnix})
+	return newConn(nfd, l.addr, &Addr{Net: l.addr.Net}, l.addr.Net == netUnixPacket)
 }
 
 func (l *Listener) setDeadline(t time.Time) error { return l.f.SetReadDeadline(t) }
@@ -362,7 +387,7 @@ func (l *Listener) syscallConn() (syscall.RawConn, error) { return l.f.SyscallCo
 
 // newConn puts a connected non-blocking socket on the poller. It takes
 // ownership of fd, closing it on error.
-func newConn(fd int, laddr, raddr *Addr) (*Conn, error) {
+func newConn(fd int, laddr, raddr *Addr, msg bool) (*Conn, error) {
 	// os.File raises SIGPIPE for EPIPE on descriptors 1 and 2, which would
 	// kill a process that closed its standard output. Keep sockets off them.
 	if fd == 1 || fd == 2 {
@@ -373,7 +398,15 @@ func newConn(fd int, laddr, raddr *Addr) (*Conn, error) {
 		}
 		fd = nfd
 	}
-	return &Conn{f: os.NewFile(uintptr(fd), raddr.Name), laddr: laddr, raddr: raddr}, nil
+	if msg {
+		if err := initMsgConn(fd); err != nil {
+			syscall.Close(fd)
+			return nil, err
+		}
+	}
+	c := &Conn{f: os.NewFile(uintptr(fd), raddr.Name), laddr: laddr, raddr: raddr, msg: msg}
+	c.rc, _ = c.f.SyscallConn() // cannot fail on a fresh file
+	return c, nil
 }
 
 // dupAbove2 duplicates fd onto a close-on-exec descriptor above 2.
@@ -406,14 +439,23 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 		return nil, nil, err
 	}
 	raddr := &Addr{Net: netUnix, Name: sn.path}
+	if d.Message {
+		raddr.Net = netUnixPacket
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, raddr, mapCtxErr(err)
 	}
-	fd, err := sysSocket(syscall.SOCK_STREAM)
+	typ, err := sockType(d.Message)
 	if err != nil {
 		return nil, raddr, err
 	}
-	c, err := newConn(fd, &Addr{Net: netUnix}, raddr)
+	fd, err := sysSocket(typ)
+	if err != nil {
+		return nil, raddr, err
+	}
+	// Message mode is switched on after connect: on Linux, SO_PASSCRED on
+	// an unbound socket would bind it to an autogenerated name.
+	c, err := newConn(fd, &Addr{Net: raddr.Net}, raddr, false)
 	if err != nil {
 		return nil, raddr, err
 	}
@@ -421,15 +463,23 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 		c.f.Close()
 		return nil, raddr, err
 	}
+	if d.Message {
+		var ierr error
+		if err := c.rc.Control(func(fd uintptr) { ierr = initMsgConn(int(fd)) }); err != nil {
+			ierr = err
+		}
+		if ierr != nil {
+			c.f.Close()
+			return nil, raddr, ierr
+		}
+		c.msg = true
+	}
 	return c, raddr, nil
 }
 
 // connect connects the socket without blocking a thread.
 func (c *Conn) connect(ctx context.Context, sa *syscall.SockaddrUnix) error {
-	rc, err := c.f.SyscallConn()
-	if err != nil {
-		return err
-	}
+	rc := c.rc
 	delay := 50 * time.Microsecond
 	for {
 		var cerr error
@@ -503,13 +553,339 @@ func (c *Conn) shutdown(write bool) error {
 	if write {
 		how = syscall.SHUT_WR
 	}
-	rc, err := c.f.SyscallConn()
-	if err != nil {
-		return err
-	}
 	var serr error
-	if err := rc.Control(func(fd uintptr) { serr = syscall.Shutdown(int(fd), how) }); err != nil {
+	if err := c.rc.Control(func(fd uintptr) { serr = syscall.Shutdown(int(fd), how) }); err != nil {
 		return fileErr(err)
 	}
 	return os.NewSyscallError("shutdown", serr)
+}
+
+var (
+	errNotMessage = &argError{"not a message-mode connection", syscall.EINVAL}
+	errMaxFiles   = &argError{"maxFiles must be at least 1", syscall.EINVAL}
+	errNoData     = &argError{"files must be sent with at least one byte of data", syscall.EINVAL}
+	errNilFile    = &argError{"nil *os.File", syscall.EINVAL}
+)
+
+// recvMsg reads into b with recvmsg(2). With maxFiles > 0 it also takes up
+// to maxFiles descriptors; with maxFiles 0 the connection must be in
+// message mode and no descriptors are accepted (the kernel discards any
+// that were sent).
+func (c *Conn) recvMsg(b []byte, maxFiles int) (n int, files []*os.File, truncated bool, err error) {
+	if maxFiles == 0 && !c.msg {
+		return 0, nil, false, errNotMessage
+	}
+	var stack [64]byte
+	oob := stack[:0]
+	space := 0
+	if c.msg {
+		space += credSpace // Linux: every message carries SCM_CREDENTIALS
+	}
+	if maxFiles > 0 {
+		space += syscall.CmsgSpace(maxFiles * 4)
+	}
+	if space <= len(stack) {
+		oob = stack[:space]
+	} else {
+		oob = make([]byte, space)
+	}
+	// Where the kernel cannot make received descriptors close-on-exec
+	// atomically, hold ForkLock until they are.
+	lockFork := msgCmsgCloexec == 0 && maxFiles > 0
+	var oobn, flags int
+	var serr error
+	err = c.rc.Read(func(fd uintptr) bool {
+		for {
+			if lockFork {
+				syscall.ForkLock.RLock()
+			}
+			n, oobn, flags, _, serr = syscall.Recvmsg(int(fd), b, oob, msgCmsgCloexec)
+			if lockFork {
+				if serr == nil {
+					fds, _, _ := parseControl(oob[:oobn])
+					for _, fd := range fds {
+						syscall.CloseOnExec(fd)
+					}
+				}
+				syscall.ForkLock.RUnlock()
+			}
+			if serr == syscall.EINTR {
+				continue
+			}
+			return serr != syscall.EAGAIN
+		}
+	})
+	if err != nil {
+		return 0, nil, false, fileErr(err)
+	}
+	if serr != nil {
+		return 0, nil, false, os.NewSyscallError("recvmsg", serr)
+	}
+	fds, cred, ok := parseControl(oob[:oobn])
+	truncated = c.msg && flags&syscall.MSG_TRUNC != 0
+	switch {
+	case flags&syscall.MSG_CTRUNC != 0 && maxFiles > 0, !ok:
+		closeFDs(fds)
+		return n, nil, truncated, &argError{"control data truncated: " + strconv.Itoa(len(fds)) +
+			" received descriptors closed", syscall.EMSGSIZE}
+	case len(fds) > maxFiles:
+		closeFDs(fds)
+		return n, nil, truncated, &argError{strconv.Itoa(len(fds)) + " descriptors arrived, more than the " +
+			strconv.Itoa(maxFiles) + " asked for: all closed", syscall.EMSGSIZE}
+	}
+	if n == 0 && len(fds) == 0 && (len(b) > 0 || c.msg) && !(c.msg && cred) {
+		// End of stream. In message mode on Linux an empty message carries
+		// credentials and the end of the connection does not.
+		return 0, nil, false, io.EOF
+	}
+	if len(fds) > 0 {
+		files = make([]*os.File, len(fds))
+		for i, fd := range fds {
+			files[i] = os.NewFile(uintptr(fd), "fd "+strconv.Itoa(fd)+" from "+c.raddr.Name)
+		}
+	}
+	return n, files, truncated, nil
+}
+
+func closeFDs(fds []int) {
+	for _, fd := range fds {
+		syscall.Close(fd)
+	}
+}
+
+// sendMsg sends b, and the files if any, with sendmsg(2). Without files the
+// connection must be in message mode.
+func (c *Conn) sendMsg(b []byte, files []*os.File) (int, error) {
+	if files == nil && !c.msg {
+		return 0, errNotMessage
+	}
+	if files != nil && len(b) == 0 {
+		return 0, errNoData
+	}
+	for _, f := range files {
+		if f == nil {
+			return 0, errNilFile
+		}
+	}
+	var n int
+	err := withFDs(files, make([]int, 0, len(files)), func(fds []int) error {
+		var oob []byte
+		if len(fds) > 0 {
+			oob = syscall.UnixRights(fds...)
+		}
+		var serr error
+		err := c.rc.Write(func(fd uintptr) bool {
+			for {
+				n, serr = syscall.SendmsgN(int(fd), b, oob, nil, 0)
+				if serr == syscall.EINTR {
+					continue
+				}
+				return serr != syscall.EAGAIN
+			}
+		})
+		if err != nil {
+			return fileErr(err)
+		}
+		return os.NewSyscallError("sendmsg", serr)
+	})
+	if err != nil {
+		return 0, err
+	}
+	if n < len(b) && !c.msg {
+		// A stream socket took part of b; the files went with it.
+		m, err := c.f.Write(b[n:])
+		n += m
+		if err != nil {
+			return n, fileErr(err)
+		}
+	}
+	return n, nil
+}
+
+// withFDs calls fn with the descriptors of files, each held valid (by its
+// file's raw connection) for the duration of the call.
+func withFDs(files []*os.File, fds []int, fn func([]int) error) error {
+	if len(files) == 0 {
+		return fn(fds)
+	}
+	rc, err := files[0].SyscallConn()
+	if err != nil {
+		return err
+	}
+	var ferr error
+	if err := rc.Control(func(fd uintptr) { ferr = withFDs(files[1:], append(fds, int(fd)), fn) }); err != nil {
+		return err
+	}
+	return ferr
+}
+
+// parseControl walks control messages as the kernel lays them out (using
+// the platform's CMSG_LEN and CMSG_SPACE) and returns the descriptors of
+// every SCM_RIGHTS message, whether an SCM_CREDENTIALS message was seen,
+// and whether the whole buffer was well formed. It never panics and
+// returns every descriptor it found even when the buffer is malformed, so
+// the caller can close them all.
+func parseControl(oob []byte) (fds []int, cred bool, ok bool) {
+	hdrLen := syscall.CmsgLen(0)           // aligned header
+	align := syscall.CmsgSpace(1) - hdrLen // alignment of CMSG_SPACE
+	for len(oob) > 0 {
+		if len(oob) < hdrLen {
+			return fds, cred, false
+		}
+		var l uint64
+		if unsafe.Sizeof(syscall.Cmsghdr{}.Len) == 8 {
+			l = binary.NativeEndian.Uint64(oob)
+		} else {
+			l = uint64(binary.NativeEndian.Uint32(oob))
+		}
+		level := int32(binary.NativeEndian.Uint32(oob[unsafe.Offsetof(syscall.Cmsghdr{}.Level):]))
+		typ := int32(binary.NativeEndian.Uint32(oob[unsafe.Offsetof(syscall.Cmsghdr{}.Type):]))
+		if l < uint64(hdrLen) || l > uint64(len(oob)) {
+			return fds, cred, false
+		}
+		data := oob[hdrLen:l]
+		if level == syscall.SOL_SOCKET {
+			switch typ {
+			case syscall.SCM_RIGHTS:
+				for ; len(data) >= 4; data = data[4:] {
+					fds = append(fds, int(int32(binary.NativeEndian.Uint32(data))))
+				}
+			case scmCredentials:
+				cred = true
+			}
+		}
+		next := (int(l) + align - 1) &^ (align - 1)
+		if next >= len(oob) {
+			break
+		}
+		oob = oob[next:]
+	}
+	return fds, cred, true
+}
+
+func (c *Conn) file() (*os.File, error) {
+	var nfd int
+	var serr error
+	if err := c.rc.Control(func(fd uintptr) {
+		syscall.ForkLock.RLock()
+		nfd, serr = syscall.Dup(int(fd))
+		if serr == nil {
+			syscall.CloseOnExec(nfd)
+		}
+		syscall.ForkLock.RUnlock()
+	}); err != nil {
+		return nil, fileErr(err)
+	}
+	if serr != nil {
+		return nil, os.NewSyscallError("dup", serr)
+	}
+	return os.NewFile(uintptr(nfd), c.raddr.Name), nil
+}
+
+func sysConnPair(message bool) (*Conn, *Conn, error) {
+	typ, err := sockType(message)
+	if err != nil {
+		return nil, nil, err
+	}
+	fds, err := sysSocketpair(typ)
+	if err != nil {
+		return nil, nil, err
+	}
+	nw := netUnix
+	if message {
+		nw = netUnixPacket
+	}
+	c1, err := newConn(fds[0], &Addr{Net: nw}, &Addr{Net: nw}, message)
+	if err != nil {
+		syscall.Close(fds[1])
+		return nil, nil, err
+	}
+	c2, err := newConn(fds[1], &Addr{Net: nw}, &Addr{Net: nw}, message)
+	if err != nil {
+		c1.f.Close()
+		return nil, nil, err
+	}
+	return c1, c2, nil
+}
+
+func sysFileConn(f *os.File) (*Conn, error) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	nfd := -1
+	var serr error
+	if err := rc.Control(func(fd uintptr) {
+		syscall.ForkLock.RLock()
+		nfd, serr = syscall.Dup(int(fd))
+		if serr == nil {
+			syscall.CloseOnExec(nfd)
+		}
+		syscall.ForkLock.RUnlock()
+	}); err != nil {
+		return nil, fileErr(err)
+	}
+	if serr != nil {
+		return nil, os.NewSyscallError("dup", serr)
+	}
+	return fdConn(nfd)
+}
+
+// fdConn checks that fd is a connected Unix domain stream or seqpacket
+// socket and makes a Conn of it. It takes ownership of fd, closing it on
+// error.
+func fdConn(fd int) (*Conn, error) {
+	laddr, raddr, msg, err := fdConnInfo(fd)
+	if err == nil {
+		err = os.NewSyscallError("setnonblock", syscall.SetNonblock(fd, true))
+	}
+	if err != nil {
+		syscall.Close(fd)
+		return nil, err
+	}
+	return newConn(fd, laddr, raddr, msg)
+}
+
+func fdConnInfo(fd int) (laddr, raddr *Addr, msg bool, err error) {
+	typ, err := syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TYPE)
+	if err != nil {
+		return nil, nil, false, os.NewSyscallError("getsockopt", err)
+	}
+	lsa, err := syscall.Getsockname(fd)
+	if err != nil {
+		return nil, nil, false, os.NewSyscallError("getsockname", err)
+	}
+	lun, ok := lsa.(*syscall.SockaddrUnix)
+	if !ok {
+		return nil, nil, false, &argError{"not a Unix domain socket", syscall.ENOTSOCK}
+	}
+	switch typ {
+	case syscall.SOCK_STREAM:
+	case syscall.SOCK_SEQPACKET:
+		msg = true
+	default:
+		return nil, nil, false, &argError{"not a stream or seqpacket socket", syscall.EPROTOTYPE}
+	}
+	rsa, err := syscall.Getpeername(fd)
+	if err != nil {
+		return nil, nil, false, os.NewSyscallError("getpeername", err)
+	}
+	nw := netUnix
+	if msg {
+		nw = netUnixPacket
+	}
+	laddr, raddr = &Addr{Net: nw, Name: unixName(lun)}, &Addr{Net: nw}
+	if run, ok := rsa.(*syscall.SockaddrUnix); ok {
+		raddr.Name = unixName(run)
+	}
+	return laddr, raddr, msg, nil
+}
+
+// unixName returns the name of a socket address, "" for an unnamed socket
+// (which Linux reports as "@").
+func unixName(sa *syscall.SockaddrUnix) string {
+	if sa.Name == "@" {
+		return ""
+	}
+	return sa.Name
 }

@@ -43,6 +43,13 @@ type ListenConfig struct {
 	// Backlog is the length of the queue of connections not yet accepted.
 	// Zero means the system maximum (somaxconn on Linux).
 	Backlog int
+
+	// Message makes the listener's connections keep message boundaries:
+	// every WriteMsg (or Write) arrives as one message, read whole by one
+	// ReadMsg. Clients must dial with [Dialer.Message] set. It uses
+	// SOCK_SEQPACKET on Linux and the BSDs; macOS has no such socket type
+	// and reports an error satisfying errors.Is(err, errors.ErrUnsupported).
+	Message bool
 }
 
 // Listen creates a listener on the local socket name with the default
@@ -178,6 +185,9 @@ type Dialer struct {
 	// context's. When it passes, the error wraps an error matching both
 	// [os.ErrDeadlineExceeded] and [context.DeadlineExceeded].
 	Timeout time.Duration
+
+	// Message dials a message-mode listener (see [ListenConfig.Message]).
+	Message bool
 }
 
 // Dial connects to the local socket name with the default [Dialer].
@@ -219,9 +229,11 @@ func (d *Dialer) DialContext(ctx context.Context, name string) (*Conn, error) {
 // [syscall.Conn]. Its methods may be called from several goroutines at once;
 // concurrent Reads (or Writes) are serialised.
 type Conn struct {
-	f     *os.File // on the runtime poller; never handed out
+	f     *os.File        // on the runtime poller; never handed out
+	rc    syscall.RawConn // f's raw connection
 	laddr *Addr
 	raddr *Addr
+	msg   bool // message mode
 	sysConn
 }
 
@@ -384,6 +396,137 @@ func (c *Conn) PeerCred() (*Cred, error) {
 		return nil, c.opError("peercred", err)
 	}
 	return cred, nil
+}
+
+// ReadMsg reads one whole message from a message-mode connection into b.
+// If the message is longer than b, b is filled, the rest of the message is
+// discarded and truncated is true. A message may be empty: n is 0 and err is
+// nil. At the end of the connection ReadMsg returns [io.EOF].
+//
+// On a stream connection ReadMsg reports an error wrapping
+// [syscall.EINVAL]. Otherwise, if there is an error, it will be of type
+// [*net.OpError].
+func (c *Conn) ReadMsg(b []byte) (n int, truncated bool, err error) {
+	if !c.ok() {
+		return 0, false, syscall.EINVAL
+	}
+	n, _, truncated, err = c.recvMsg(b, 0)
+	if err != nil && err != io.EOF {
+		err = c.opError("read", err)
+	}
+	return n, truncated, err
+}
+
+// WriteMsg sends b as one message on a message-mode connection. The message
+// is sent whole or not at all: a message larger than the socket can carry
+// fails with an error wrapping [syscall.EMSGSIZE].
+//
+// On a stream connection WriteMsg reports an error wrapping
+// [syscall.EINVAL]. Otherwise, if there is an error, it will be of type
+// [*net.OpError].
+func (c *Conn) WriteMsg(b []byte) (int, error) {
+	if !c.ok() {
+		return 0, syscall.EINVAL
+	}
+	n, err := c.sendMsg(b, nil)
+	if err != nil {
+		err = c.opError("write", err)
+	}
+	return n, err
+}
+
+// SendFiles sends b together with copies of the open files, which the
+// receiver gets from [Conn.RecvFiles] as new descriptors for the same open
+// files. The files stay open here; closing them does not affect the copies.
+// b must not be empty: the files travel with its first byte. On a stream
+// connection all of b is written; on a message-mode connection b is one
+// message.
+//
+// On Windows, files are passed by duplicating handles into the peer process.
+//
+// If there is an error, it will be of type [*net.OpError].
+func (c *Conn) SendFiles(b []byte, files ...*os.File) (int, error) {
+	if !c.ok() {
+		return 0, syscall.EINVAL
+	}
+	n, err := c.sendMsg(b, files)
+	if err != nil {
+		err = c.opError("write", err)
+	}
+	return n, err
+}
+
+// RecvFiles reads data into b, as Read does (or as ReadMsg does on a
+// message-mode connection), and returns the files that arrived with it, at
+// most maxFiles of them. Received descriptors are close-on-exec. The caller
+// owns the files and must close them.
+//
+// Nothing leaks: if more files arrive than maxFiles, or the kernel had to
+// drop some because the control buffer was too small, every descriptor that
+// did arrive is closed and the error, which wraps [syscall.EMSGSIZE], says
+// so; the data read is still reported in n. At the end of the connection
+// RecvFiles returns [io.EOF].
+//
+// If there is any other error, it will be of type [*net.OpError].
+func (c *Conn) RecvFiles(b []byte, maxFiles int) (n int, files []*os.File, truncated bool, err error) {
+	if !c.ok() {
+		return 0, nil, false, syscall.EINVAL
+	}
+	if maxFiles < 1 {
+		return 0, nil, false, c.opError("read", errMaxFiles)
+	}
+	n, files, truncated, err = c.recvMsg(b, maxFiles)
+	if err != nil && err != io.EOF {
+		err = c.opError("read", err)
+	}
+	return n, files, truncated, err
+}
+
+// File returns a copy of the connection's socket as an *os.File, for
+// handing to a child process through [os/exec.Cmd.ExtraFiles]. The copy is
+// close-on-exec in this process and independent of c: closing one does not
+// close the other. Both share the socket's file status, which stays
+// non-blocking.
+//
+// If there is an error, it will be of type [*net.OpError].
+func (c *Conn) File() (*os.File, error) {
+	if !c.ok() {
+		return nil, syscall.EINVAL
+	}
+	f, err := c.file()
+	if err != nil {
+		return nil, c.opError("file", err)
+	}
+	return f, nil
+}
+
+// FileConn returns a connection for a copy of the connected Unix domain
+// socket f, such as one a child process inherited from [Conn.File]. The
+// caller keeps f and should close it. Stream and message-mode
+// (SOCK_SEQPACKET) sockets are accepted; anything else is an error wrapping
+// [syscall.ENOTSOCK] or [syscall.EPROTOTYPE].
+//
+// If there is an error, it will be of type [*net.OpError].
+func FileConn(f *os.File) (*Conn, error) {
+	if f == nil {
+		return nil, syscall.EINVAL
+	}
+	c, err := sysFileConn(f)
+	if err != nil {
+		return nil, &net.OpError{Op: "file", Net: netUnix, Addr: &Addr{Net: netUnix, Name: f.Name()}, Err: err}
+	}
+	return c, nil
+}
+
+// ConnPair returns the two ends of a new, unnamed connection, for use within
+// a process or between a parent and a child (hand one end over with
+// [Conn.File]). With message set, the connection keeps message boundaries
+// as described at [ListenConfig.Message].
+//
+// If there is an error, it will be of type [*os.SyscallError] or satisfy
+// errors.Is(err, errors.ErrUnsupported).
+func ConnPair(message bool) (*Conn, *Conn, error) {
+	return sysConnPair(message)
 }
 
 // opError wraps an error from the connection's file the way net does: the

@@ -1,0 +1,391 @@
+// Copyright 2026 The ipc Authors. SPDX-License-Identifier: MIT OR Apache-2.0
+
+//go:build darwin || dragonfly || freebsd || linux || netbsd || openbsd
+
+package ipc_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ipcgo/ipc"
+)
+
+func init() {
+	helpers["msg-echo-server"] = helperMsgEchoServer
+	helpers["pair-child"] = helperPairChild
+}
+
+func seqpacketOK() bool { return runtime.GOOS != "darwin" && runtime.GOOS != "ios" }
+
+// helperMsgEchoServer listens in message mode on args[0] and sends every
+// message back, prefixed by nothing, until the client closes.
+func helperMsgEchoServer(args []string) int {
+	ln, err := (&ipc.ListenConfig{Message: true}).Listen(context.Background(), args[0])
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	defer ln.Close()
+	fmt.Println(ln.Addr())
+	c, err := ln.AcceptConn()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer c.Close()
+	buf := make([]byte, 256<<10)
+	for {
+		n, trunc, err := c.ReadMsg(buf)
+		if err == io.EOF {
+			return 0
+		}
+		if err != nil || trunc {
+			fmt.Fprintln(os.Stderr, "ReadMsg:", n, trunc, err)
+			return 1
+		}
+		if _, err := c.WriteMsg(buf[:n]); err != nil {
+			fmt.Fprintln(os.Stderr, "WriteMsg:", err)
+			return 1
+		}
+	}
+}
+
+func pattern(n int, seed byte) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = seed + byte(i*13+i>>9)
+	}
+	return b
+}
+
+// TestMessageBoundaries sends messages of 0, 1, 64 KiB and 200 KiB to a
+// child that echoes them, and checks that each comes back whole and alone.
+func TestMessageBoundaries(t *testing.T) {
+	if !seqpacketOK() {
+		_, err := (&ipc.ListenConfig{Message: true}).Listen(context.Background(), sockPath(t))
+		wantErr(t, err, "listen", errors.ErrUnsupported)
+		return
+	}
+	for _, tr := range transports(t) {
+		t.Run(tr.name, func(t *testing.T) {
+			ch, addr := startChild(t, helperCommand(t, "msg-echo-server", tr.newName(t)))
+			if strings.HasPrefix(addr, "error") {
+				t.Fatal(addr)
+			}
+			c, err := (&ipc.Dialer{Message: true}).DialContext(context.Background(), addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.RemoteAddr().Network() != "unixpacket" {
+				t.Errorf("Network() = %q; want unixpacket", c.RemoteAddr().Network())
+			}
+			sizes := []int{0, 1, 64 << 10, 200 << 10, 0, 0, 7}
+			// Send them all before reading any, so they queue up together.
+			for i, size := range sizes {
+				if n, err := c.WriteMsg(pattern(size, byte(i))); err != nil || n != size {
+					t.Fatalf("WriteMsg(%d bytes) = %d, %v", size, n, err)
+				}
+			}
+			buf := make([]byte, 256<<10)
+			for i, size := range sizes {
+				n, trunc, err := c.ReadMsg(buf)
+				if err != nil || trunc || n != size || !bytes.Equal(buf[:n], pattern(size, byte(i))) {
+					t.Fatalf("message %d: ReadMsg = %d, %v, %v; want %d bytes intact", i, n, trunc, err, size)
+				}
+			}
+			// A too-small buffer reports truncation; the next ReadMsg
+			// gets the next message.
+			c.WriteMsg(pattern(100, 1))
+			c.WriteMsg(pattern(5, 2))
+			small := make([]byte, 10)
+			n, trunc, err := c.ReadMsg(small)
+			if err != nil || !trunc || n != 10 || !bytes.Equal(small, pattern(100, 1)[:10]) {
+				t.Fatalf("ReadMsg into 10 bytes = %d, %v, %v; want 10, truncated", n, trunc, err)
+			}
+			n, trunc, err = c.ReadMsg(small)
+			if err != nil || trunc || n != 5 || !bytes.Equal(small[:5], pattern(5, 2)) {
+				t.Fatalf("next ReadMsg = %d, %v, %v; want the 5-byte message", n, trunc, err)
+			}
+			// A message larger than the socket can carry fails whole.
+			_, err = c.WriteMsg(make([]byte, 8<<20))
+			wantErr(t, err, "write", syscall.EMSGSIZE)
+
+			// After the child closes, ReadMsg reports EOF.
+			c.CloseWrite()
+			if _, _, err := c.ReadMsg(buf); err != io.EOF {
+				t.Fatalf("ReadMsg at end = %v; want io.EOF", err)
+			}
+			c.Close()
+			ch.finish()
+		})
+	}
+}
+
+func TestMessageDeadlineAndClose(t *testing.T) {
+	if !seqpacketOK() {
+		t.Skip("no SOCK_SEQPACKET for AF_UNIX on " + runtime.GOOS)
+	}
+	a, b, err := ipc.ConnPair(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	a.SetReadDeadline(time.Now().Add(-time.Second))
+	_, _, err = a.ReadMsg(make([]byte, 1))
+	wantErr(t, err, "read", os.ErrDeadlineExceeded)
+	a.SetReadDeadline(time.Time{})
+	errc := make(chan error)
+	go func() {
+		_, _, err := a.ReadMsg(make([]byte, 1))
+		errc <- err
+	}()
+	a.Close()
+	wantErr(t, <-errc, "read", net.ErrClosed)
+	_, err = a.WriteMsg([]byte("x"))
+	wantErr(t, err, "write", net.ErrClosed)
+}
+
+func TestMessageErrors(t *testing.T) {
+	s1, s2, err := ipc.ConnPair(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s1.Close()
+	defer s2.Close()
+	_, _, err = s1.ReadMsg(make([]byte, 1))
+	wantErr(t, err, "read", syscall.EINVAL)
+	_, err = s1.WriteMsg([]byte("x"))
+	wantErr(t, err, "write", syscall.EINVAL)
+	f, _ := os.Open(os.DevNull)
+	defer f.Close()
+	_, err = s1.SendFiles(nil, f)
+	wantErr(t, err, "write", syscall.EINVAL)
+	_, err = s1.SendFiles([]byte("x"), nil)
+	wantErr(t, err, "write", syscall.EINVAL)
+	_, _, _, err = s1.RecvFiles(make([]byte, 1), 0)
+	wantErr(t, err, "read", syscall.EINVAL)
+
+	// FileConn refuses what is not a Unix domain stream or seqpacket socket.
+	_, err = ipc.FileConn(f)
+	wantErr(t, err, "file", syscall.ENOTSOCK)
+}
+
+// fdCount returns the number of open descriptors.
+func fdCount(t *testing.T) int {
+	ents, err := os.ReadDir("/dev/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ents)
+}
+
+// TestRecvFilesTooMany checks that surplus descriptors are all closed and
+// reported, on both socket kinds.
+func TestRecvFilesTooMany(t *testing.T) {
+	for _, message := range []bool{false, true} {
+		if message && !seqpacketOK() {
+			continue
+		}
+		a, b, err := ipc.ConnPair(message)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var files []*os.File
+		for i := 0; i < 5; i++ {
+			f, err := os.Open(os.DevNull)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, f)
+		}
+		before := fdCount(t)
+		if _, err := a.SendFiles([]byte("five"), files...); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 10)
+		n, got, _, err := b.RecvFiles(buf, 2)
+		wantErr(t, err, "read", syscall.EMSGSIZE)
+		if n != 4 || string(buf[:n]) != "five" || got != nil {
+			t.Errorf("RecvFiles = %d %q, %v files; want the data and no files", n, buf[:n], len(got))
+		}
+		if after := fdCount(t); after != before {
+			t.Errorf("descriptors: %d before, %d after; surplus files leaked", before, after)
+		}
+		// The connection still works afterwards.
+		a.SendFiles([]byte("one"), files[0])
+		n, got, _, err = b.RecvFiles(buf, 1)
+		if err != nil || len(got) != 1 || string(buf[:n]) != "one" {
+			t.Fatalf("RecvFiles after the surplus = %q, %d files, %v", buf[:n], len(got), err)
+		}
+		got[0].Close()
+		for _, f := range files {
+			f.Close()
+		}
+		a.Close()
+		b.Close()
+	}
+}
+
+// helperPairChild gets a connection as descriptor 3, receives a pipe's
+// write end over it, writes its pid into the pipe, then sends a file back:
+// a pipe whose read end says hello.
+func helperPairChild(args []string) int {
+	f := os.NewFile(3, "inherited")
+	c, err := ipc.FileConn(f)
+	f.Close()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer c.Close()
+	buf := make([]byte, 16)
+	n, files, _, err := c.RecvFiles(buf, 1)
+	if err != nil || len(files) != 1 || string(buf[:n]) != "pipe" {
+		fmt.Fprintln(os.Stderr, "RecvFiles:", n, len(files), err)
+		return 1
+	}
+	fmt.Fprintf(files[0], "pid %d\n", os.Getpid())
+	files[0].Close()
+
+	r, w, err := os.Pipe()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	w.Write([]byte("hello from the child"))
+	w.Close()
+	if _, err := c.SendFiles([]byte("back"), r); err != nil {
+		fmt.Fprintln(os.Stderr, "SendFiles:", err)
+		return 1
+	}
+	r.Close()
+	// Wait for the parent to finish.
+	c.Read(buf)
+	return 0
+}
+
+// TestFilePassingAcrossProcesses hands one end of a ConnPair to a child and
+// passes files both ways over it.
+func TestFilePassingAcrossProcesses(t *testing.T) {
+	for _, message := range []bool{false, true} {
+		if message && !seqpacketOK() {
+			continue
+		}
+		t.Run("message="+strconv.FormatBool(message), func(t *testing.T) {
+			mine, theirs, err := ipc.ConnPair(message)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer mine.Close()
+			tf, err := theirs.File()
+			if err != nil {
+				t.Fatal(err)
+			}
+			theirs.Close()
+			cmd := helperCommand(t, "pair-child")
+			cmd.ExtraFiles = []*os.File{tf}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			tf.Close()
+			defer cmd.Wait()
+
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := mine.SendFiles([]byte("pipe"), w); err != nil {
+				t.Fatal(err)
+			}
+			w.Close() // the child holds the only write end now
+			got, err := io.ReadAll(r)
+			r.Close()
+			if want := fmt.Sprintf("pid %d\n", cmd.Process.Pid); err != nil || string(got) != want {
+				t.Fatalf("pipe from the child: %q, %v; want %q", got, err, want)
+			}
+
+			buf := make([]byte, 16)
+			n, files, _, err := mine.RecvFiles(buf, 1)
+			if err != nil || len(files) != 1 || string(buf[:n]) != "back" {
+				t.Fatalf("RecvFiles = %q, %d files, %v", buf[:n], len(files), err)
+			}
+			if runtime.GOOS == "linux" {
+				checkCloexec(t, files[0])
+			}
+			got, err = io.ReadAll(files[0])
+			files[0].Close()
+			if err != nil || string(got) != "hello from the child" {
+				t.Fatalf("file from the child: %q, %v", got, err)
+			}
+			mine.Close()
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("child: %v", err)
+			}
+		})
+	}
+}
+
+// checkCloexec checks through /proc that f's descriptor is close-on-exec.
+func checkCloexec(t *testing.T, f *os.File) {
+	t.Helper()
+	rc, err := f.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info []byte
+	rc.Control(func(fd uintptr) { info, err = os.ReadFile("/proc/self/fdinfo/" + strconv.Itoa(int(fd))) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(info), "\n") {
+		if v, ok := strings.CutPrefix(line, "flags:"); ok {
+			flags, err := strconv.ParseUint(strings.TrimSpace(v), 8, 64)
+			if err != nil || flags&syscall.O_CLOEXEC == 0 {
+				t.Errorf("received descriptor flags %q: not close-on-exec", v)
+			}
+			return
+		}
+	}
+	t.Errorf("no flags in %q", info)
+}
+
+func TestConnPair(t *testing.T) {
+	for _, message := range []bool{false, true} {
+		if message && !seqpacketOK() {
+			_, _, err := ipc.ConnPair(true)
+			if !errors.Is(err, errors.ErrUnsupported) {
+				t.Errorf("ConnPair(true) = %v; want ErrUnsupported", err)
+			}
+			continue
+		}
+		a, b, err := ipc.ConnPair(message)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Write([]byte("ping")); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 8)
+		n, err := b.Read(buf)
+		if err != nil || string(buf[:n]) != "ping" {
+			t.Fatalf("Read = %q, %v", buf[:n], err)
+		}
+		a.Close()
+		if n, err := b.Read(buf); err != io.EOF {
+			t.Fatalf("Read after peer Close = %d, %v; want EOF", n, err)
+		}
+		b.Close()
+	}
+}
