@@ -36,14 +36,35 @@ func (l *Listener) syscallConn() (syscall.RawConn, error) { return nil, errors.E
 func (c *Conn) shutdown(write bool) error                 { return errors.ErrUnsupported }
 func (c *Conn) peerCred() (*Cred, error)                  { return nil, errors.ErrUnsupported }
 
-func (c *Conn) recvMsg(b []byte, maxFiles int) (int, []*os.File, bool, error) {
+func (c *Conn) recvMsg(b []byte, maxFiles int, from *string) (int, []*os.File, bool, error) {
 	return 0, nil, false, errors.ErrUnsupported
 }
-func (c *Conn) sendMsg(b []byte, files []*os.File) (int, error) { return 0, errors.ErrUnsupported }
-func (c *Conn) file() (*os.File, error)                         { return nil, errors.ErrUnsupported }
+func (c *Conn) sendMsg(b []byte, files []*os.File, to sockaddr) (int, error) {
+	return 0, errors.ErrUnsupported
+}
+
+type sockaddr = any
+
+func (c *Conn) file() (*os.File, error) { return nil, errors.ErrUnsupported }
 
 func sysConnPair(message bool) (*Conn, *Conn, error) { return nil, nil, errors.ErrUnsupported }
 
 var errMaxFiles = errors.New("maxFiles must be at least 1")
 
 func sysFileConn(f *os.File) (*Conn, error) { return nil, errors.ErrUnsupported }
+
+const netUnixgram = "unixgram"
+
+var errNoAddr = errors.New("no destination address")
+
+func (c *Conn) removeBound() {}
+
+func (c *Conn) sendTo(b []byte, name string) (int, error) { return 0, errors.ErrUnsupported }
+
+func sysListenPacket(ctx context.Context, lc *ListenConfig, name string) (*PacketConn, *Addr, error) {
+	return nil, nil, errors.ErrUnsupported
+}
+
+func sysDialPacket(ctx context.Context, name string) (*PacketConn, *Addr, error) {
+	return nil, nil, errors.ErrUnsupported
+}

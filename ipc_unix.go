@@ -51,14 +51,22 @@ const maxPathLen = len(syscall.RawSockaddrUnix{}.Path) - 1
 const defaultBacklog = 1<<16 - 1
 
 type sysListener struct {
-	f    *os.File        // the listening socket, on the poller
-	rc   syscall.RawConn // f's raw connection, for accept
-	path string          // the socket file to remove on Close; "" if none
-	dev  uint64          // identity of the socket file at path
-	ino  uint64
+	f     *os.File        // the listening socket, on the poller
+	rc    syscall.RawConn // f's raw connection, for accept
+	bound boundFile
 }
 
-type sysConn struct{}
+type sysConn struct {
+	bound boundFile // a bound datagram socket's file
+}
+
+// boundFile is a socket file created by bind, to be removed on Close if it
+// is still the same file.
+type boundFile struct {
+	path string // "" if none
+	dev  uint64
+	ino  uint64
+}
 
 // sockName is a resolved local socket name.
 type sockName struct {
@@ -189,7 +197,7 @@ func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *
 		return nil, addr, err
 	}
 	l := &Listener{addr: addr}
-	if err := l.bindListen(ctx, fd, sn, mode, lc.Reclaim || sn.private, backlog); err != nil {
+	if err := l.bound.bind(ctx, fd, typ, sn, mode, lc.Reclaim || sn.private, backlog); err != nil {
 		syscall.Close(fd)
 		return nil, addr, err
 	}
@@ -198,17 +206,24 @@ func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *
 	return l, addr, nil
 }
 
-// bindListen binds fd to the name, applies the mode and starts listening.
-// For file names it holds a lock on the directory throughout, so that two
-// listeners starting together cannot take each other's socket for a stale
-// one in the moment between bind and listen.
-func (l *Listener) bindListen(ctx context.Context, fd int, sn sockName, mode uint32, reclaim bool, backlog int) error {
+// bind binds fd, a socket of type typ, to the name, applies the mode and,
+// unless backlog is negative, starts listening. For file names it holds a
+// lock on the directory throughout, so that two listeners starting together
+// cannot take each other's socket for a stale one in the moment between
+// bind and listen. It records the file it created in b.
+func (b *boundFile) bind(ctx context.Context, fd, typ int, sn sockName, mode uint32, reclaim bool, backlog int) error {
 	sa := &syscall.SockaddrUnix{Name: sn.path}
+	listen := func() error {
+		if backlog < 0 {
+			return nil
+		}
+		return os.NewSyscallError("listen", syscall.Listen(fd, backlog))
+	}
 	if sn.abstract {
 		if err := syscall.Bind(fd, sa); err != nil {
 			return bindErr(err)
 		}
-		return os.NewSyscallError("listen", syscall.Listen(fd, backlog))
+		return listen()
 	}
 
 	unlock, err := lockDir(ctx, filepath.Dir(sn.path))
@@ -219,7 +234,7 @@ func (l *Listener) bindListen(ctx context.Context, fd int, sn sockName, mode uin
 
 	err = syscall.Bind(fd, sa)
 	if err == syscall.EADDRINUSE && reclaim {
-		stale, rerr := reclaimable(sn.path)
+		stale, rerr := reclaimable(sn.path, typ)
 		if rerr != nil {
 			return rerr
 		}
@@ -238,15 +253,15 @@ func (l *Listener) bindListen(ctx context.Context, fd int, sn sockName, mode uin
 	if err := syscall.Lstat(sn.path, &st); err != nil {
 		return &os.PathError{Op: "lstat", Path: sn.path, Err: err}
 	}
-	l.path, l.dev, l.ino = sn.path, uint64(st.Dev), uint64(st.Ino)
+	*b = boundFile{sn.path, uint64(st.Dev), uint64(st.Ino)}
 	if mode != 0 {
 		err = chmodSocket(sn.path, &st, mode)
 	}
 	if err == nil {
-		err = os.NewSyscallError("listen", syscall.Listen(fd, backlog))
+		err = listen()
 	}
 	if err != nil {
-		l.removeSocketFile()
+		b.remove()
 		return err
 	}
 	return nil
@@ -262,8 +277,8 @@ func bindErr(err error) error {
 
 // reclaimable reports whether path is a socket file that no listener
 // serves: it must be a socket (checked without following links) and a
-// connection attempt to it must be refused.
-func reclaimable(path string) (bool, error) {
+// connection attempt with a socket of type typ must be refused.
+func reclaimable(path string, typ int) (bool, error) {
 	var st syscall.Stat_t
 	if err := syscall.Lstat(path, &st); err != nil {
 		if err == syscall.ENOENT {
@@ -274,7 +289,7 @@ func reclaimable(path string) (bool, error) {
 	if st.Mode&syscall.S_IFMT != syscall.S_IFSOCK {
 		return false, nil
 	}
-	fd, err := sysSocket(syscall.SOCK_STREAM)
+	fd, err := sysSocket(typ)
 	if err != nil {
 		return false, err
 	}
@@ -334,18 +349,18 @@ func sleepCtx(ctx context.Context, delay *time.Duration) error {
 	return nil
 }
 
-// removeSocketFile removes the listener's socket file if the file at its
-// path is still the one it bound.
-func (l *Listener) removeSocketFile() {
-	if l.path == "" {
+// remove removes the socket file if the file at its path is still the one
+// that was bound.
+func (b *boundFile) remove() {
+	if b.path == "" {
 		return
 	}
 	var st syscall.Stat_t
-	if syscall.Lstat(l.path, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFSOCK &&
-		uint64(st.Dev) == l.dev && uint64(st.Ino) == l.ino {
-		syscall.Unlink(l.path)
+	if syscall.Lstat(b.path, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFSOCK &&
+		uint64(st.Dev) == b.dev && uint64(st.Ino) == b.ino {
+		syscall.Unlink(b.path)
 	}
-	l.path = ""
+	b.path = ""
 }
 
 func (l *Listener) close() error {
@@ -353,7 +368,7 @@ func (l *Listener) close() error {
 	// new client finds a path that leads nowhere. While the socket is still
 	// open no reclaiming listener can take the path over, so the identity
 	// check cannot race with a successor.
-	l.removeSocketFile()
+	l.bound.remove()
 	return fileErr(l.f.Close())
 }
 
@@ -571,14 +586,16 @@ var (
 // to maxFiles descriptors; with maxFiles 0 the connection must be in
 // message mode and no descriptors are accepted (the kernel discards any
 // that were sent).
-func (c *Conn) recvMsg(b []byte, maxFiles int) (n int, files []*os.File, truncated bool, err error) {
+//
+// If from is not nil, it receives the sender's name (datagram sockets).
+func (c *Conn) recvMsg(b []byte, maxFiles int, from *string) (n int, files []*os.File, truncated bool, err error) {
 	if maxFiles == 0 && !c.msg {
 		return 0, nil, false, errNotMessage
 	}
 	var stack [64]byte
 	oob := stack[:0]
 	space := 0
-	if c.msg {
+	if c.msg && !c.dgram {
 		space += credSpace // Linux: every message carries SCM_CREDENTIALS
 	}
 	if maxFiles > 0 {
@@ -593,13 +610,14 @@ func (c *Conn) recvMsg(b []byte, maxFiles int) (n int, files []*os.File, truncat
 	// atomically, hold ForkLock until they are.
 	lockFork := msgCmsgCloexec == 0 && maxFiles > 0
 	var oobn, flags int
+	var sa syscall.Sockaddr
 	var serr error
 	err = c.rc.Read(func(fd uintptr) bool {
 		for {
 			if lockFork {
 				syscall.ForkLock.RLock()
 			}
-			n, oobn, flags, _, serr = syscall.Recvmsg(int(fd), b, oob, msgCmsgCloexec)
+			n, oobn, flags, sa, serr = syscall.Recvmsg(int(fd), b, oob, msgCmsgCloexec)
 			if lockFork {
 				if serr == nil {
 					fds, _, _ := parseControl(oob[:oobn])
@@ -621,6 +639,12 @@ func (c *Conn) recvMsg(b []byte, maxFiles int) (n int, files []*os.File, truncat
 	if serr != nil {
 		return 0, nil, false, os.NewSyscallError("recvmsg", serr)
 	}
+	if from != nil {
+		*from = ""
+		if sun, ok := sa.(*syscall.SockaddrUnix); ok {
+			*from = unixName(sun)
+		}
+	}
 	fds, cred, ok := parseControl(oob[:oobn])
 	truncated = c.msg && flags&syscall.MSG_TRUNC != 0
 	switch {
@@ -633,9 +657,10 @@ func (c *Conn) recvMsg(b []byte, maxFiles int) (n int, files []*os.File, truncat
 		return n, nil, truncated, &argError{strconv.Itoa(len(fds)) + " descriptors arrived, more than the " +
 			strconv.Itoa(maxFiles) + " asked for: all closed", syscall.EMSGSIZE}
 	}
-	if n == 0 && len(fds) == 0 && (len(b) > 0 || c.msg) && !(c.msg && cred) {
+	if n == 0 && len(fds) == 0 && (len(b) > 0 || c.msg) && !(c.msg && cred) && !c.dgram {
 		// End of stream. In message mode on Linux an empty message carries
-		// credentials and the end of the connection does not.
+		// credentials and the end of the connection does not. Datagram
+		// sockets have no end: an empty datagram is just that.
 		return 0, nil, false, io.EOF
 	}
 	if len(fds) > 0 {
@@ -653,9 +678,9 @@ func closeFDs(fds []int) {
 	}
 }
 
-// sendMsg sends b, and the files if any, with sendmsg(2). Without files the
-// connection must be in message mode.
-func (c *Conn) sendMsg(b []byte, files []*os.File) (int, error) {
+// sendMsg sends b, and the files if any, with sendmsg(2), to the address
+// to if it is not nil. Without files the connection must be in message mode.
+func (c *Conn) sendMsg(b []byte, files []*os.File, to syscall.Sockaddr) (int, error) {
 	if files == nil && !c.msg {
 		return 0, errNotMessage
 	}
@@ -676,7 +701,7 @@ func (c *Conn) sendMsg(b []byte, files []*os.File) (int, error) {
 		var serr error
 		err := c.rc.Write(func(fd uintptr) bool {
 			for {
-				n, serr = syscall.SendmsgN(int(fd), b, oob, nil, 0)
+				n, serr = syscall.SendmsgN(int(fd), b, oob, to, 0)
 				if serr == syscall.EINTR {
 					continue
 				}
@@ -888,4 +913,104 @@ func unixName(sa *syscall.SockaddrUnix) string {
 		return ""
 	}
 	return sa.Name
+}
+
+const netUnixgram = "unixgram"
+
+var errNoAddr = &argError{"no destination address", syscall.EINVAL}
+
+func (c *Conn) removeBound() { c.bound.remove() }
+
+// sendTo sends one datagram to the local socket name.
+func (c *Conn) sendTo(b []byte, name string) (int, error) {
+	sn, err := resolveName(name, false)
+	if err != nil {
+		return 0, err
+	}
+	return c.sendMsg(b, nil, &syscall.SockaddrUnix{Name: sn.path})
+}
+
+func newPacketConn(fd int, laddr, raddr *Addr, bound boundFile) (*PacketConn, error) {
+	c, err := newConn(fd, laddr, raddr, false)
+	if err != nil {
+		return nil, err
+	}
+	p := &PacketConn{c: *c}
+	p.c.msg, p.c.dgram, p.c.bound = true, true, bound
+	return p, nil
+}
+
+func sysListenPacket(ctx context.Context, lc *ListenConfig, name string) (*PacketConn, *Addr, error) {
+	if lc.Mode&^os.ModePerm != 0 {
+		return nil, nil, &argError{"ListenConfig.Mode " + lc.Mode.String() + " has bits other than permissions", syscall.EINVAL}
+	}
+	sn, err := resolveName(name, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	addr := &Addr{Net: netUnixgram, Name: sn.path}
+	if sn.abstract && lc.Mode != 0 {
+		return nil, addr, &argError{"an abstract socket has no file, so ListenConfig.Mode cannot apply", syscall.EINVAL}
+	}
+	mode := uint32(lc.Mode)
+	if mode == 0 && sn.private {
+		mode = 0o600
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, addr, mapCtxErr(err)
+	}
+	fd, err := sysSocket(syscall.SOCK_DGRAM)
+	if err != nil {
+		return nil, addr, err
+	}
+	var bound boundFile
+	if err := bound.bind(ctx, fd, syscall.SOCK_DGRAM, sn, mode, lc.Reclaim || sn.private, -1); err != nil {
+		syscall.Close(fd)
+		return nil, addr, err
+	}
+	p, err := newPacketConn(fd, addr, &Addr{Net: netUnixgram}, bound)
+	if err != nil {
+		bound.remove()
+		return nil, addr, err
+	}
+	return p, addr, nil
+}
+
+func sysDialPacket(ctx context.Context, name string) (*PacketConn, *Addr, error) {
+	sn, err := resolveName(name, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	raddr := &Addr{Net: netUnixgram, Name: sn.path}
+	if err := ctx.Err(); err != nil {
+		return nil, raddr, mapCtxErr(err)
+	}
+	fd, err := sysSocket(syscall.SOCK_DGRAM)
+	if err != nil {
+		return nil, raddr, err
+	}
+	laddr := &Addr{Net: netUnixgram}
+	if abstractNames {
+		// Linux: an empty name binds to a fresh abstract name, so the
+		// peer can reply.
+		if err := syscall.Bind(fd, &syscall.SockaddrUnix{}); err != nil {
+			syscall.Close(fd)
+			return nil, raddr, os.NewSyscallError("bind", err)
+		}
+		if sa, err := syscall.Getsockname(fd); err == nil {
+			if sun, ok := sa.(*syscall.SockaddrUnix); ok {
+				laddr.Name = unixName(sun)
+			}
+		}
+	}
+	// Connecting a datagram socket does not wait for anyone.
+	if err := syscall.Connect(fd, &syscall.SockaddrUnix{Name: sn.path}); err != nil {
+		syscall.Close(fd)
+		return nil, raddr, os.NewSyscallError("connect", err)
+	}
+	p, err := newPacketConn(fd, laddr, raddr, boundFile{})
+	if err != nil {
+		return nil, raddr, err
+	}
+	return p, raddr, nil
 }
