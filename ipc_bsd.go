@@ -14,6 +14,7 @@ import (
 	"os"
 	"runtime"
 	"syscall"
+	"unsafe"
 )
 
 // abstractNames tells resolveName that "@name" means the bare name "name".
@@ -81,9 +82,95 @@ func chmodSocket(path string, want *syscall.Stat_t, mode uint32) error {
 	return nil
 }
 
-// peerCred is not implemented on these systems yet.
+// Peer credential options, from each system's headers: <sys/un.h> on
+// macOS, FreeBSD, DragonFly and NetBSD (level SOL_LOCAL, which is 0) and
+// <sys/socket.h> on OpenBSD.
+const (
+	_SOL_LOCAL      = 0
+	_LOCAL_PEERCRED = 0x1    // macOS, FreeBSD, DragonFly: struct xucred
+	_LOCAL_PEERPID  = 0x2    // macOS: pid_t
+	_LOCAL_PEEREID  = 0x3    // NetBSD: struct unpcbid
+	_SO_PEERCRED    = 0x1022 // OpenBSD: struct sockpeercred
+)
+
+// peerCred reads the peer's credentials with the option each system has.
+// Package syscall has no getsockopt for arbitrary structures on these
+// systems, and macOS and OpenBSD allow system calls only through libc, so
+// the structure is read through GetsockoptICMPv6Filter, whose 32-byte
+// buffer the kernel fills with as much of the structure as fits:
+//
+//   - struct xucred { u_int cr_version; uid_t cr_uid; short cr_ngroups;
+//     gid_t cr_groups[16]; ... }: the uid is word 1 and the effective gid,
+//     cr_groups[0], word 3. FreeBSD 13 and later put cr_pid after the
+//     groups, past 32 bytes, so on FreeBSD it is read with a direct
+//     getsockopt(2) system call (FreeBSD allows those) into a buffer large
+//     enough for the whole structure.
+//   - OpenBSD struct sockpeercred { uid_t uid; gid_t gid; pid_t pid; }.
+//   - NetBSD struct unpcbid { pid_t unp_pid; uid_t unp_euid; gid_t unp_egid; }.
 func (c *Conn) peerCred() (*Cred, error) {
-	return nil, errors.ErrUnsupported
+	var cred *Cred
+	var serr error
+	if err := c.rc.Control(func(fd uintptr) { cred, serr = sysPeerCred(int(fd)) }); err != nil {
+		return nil, fileErr(err)
+	}
+	if serr != nil {
+		return nil, os.NewSyscallError("getsockopt", serr)
+	}
+	return cred, nil
+}
+
+func sysPeerCred(fd int) (*Cred, error) {
+	switch runtime.GOOS {
+	case "openbsd":
+		w, err := syscall.GetsockoptICMPv6Filter(fd, syscall.SOL_SOCKET, _SO_PEERCRED)
+		if err != nil {
+			return nil, err
+		}
+		return &Cred{UID: int(w.Filt[0]), GID: int(w.Filt[1]), PID: int(int32(w.Filt[2]))}, nil
+	case "netbsd":
+		w, err := syscall.GetsockoptICMPv6Filter(fd, _SOL_LOCAL, _LOCAL_PEEREID)
+		if err != nil {
+			return nil, err
+		}
+		return &Cred{PID: int(int32(w.Filt[0])), UID: int(w.Filt[1]), GID: int(w.Filt[2])}, nil
+	case "freebsd":
+		return freebsdPeerCred(fd)
+	}
+	// macOS, iOS and DragonFly: struct xucred.
+	w, err := syscall.GetsockoptICMPv6Filter(fd, _SOL_LOCAL, _LOCAL_PEERCRED)
+	if err != nil {
+		return nil, err
+	}
+	cred := &Cred{UID: int(w.Filt[1]), GID: int(w.Filt[3]), PID: -1}
+	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
+		if pid, err := syscall.GetsockoptInt(fd, _SOL_LOCAL, _LOCAL_PEERPID); err == nil {
+			cred.PID = pid
+		}
+	}
+	return cred, nil
+}
+
+// freebsdPeerCred reads FreeBSD's whole struct xucred, whose union after
+// cr_groups holds cr_pid since FreeBSD 13 (a null pointer before).
+func freebsdPeerCred(fd int) (*Cred, error) {
+	var buf [32]uint32 // 128 bytes, more than any xucred
+	size := uint32(unsafe.Sizeof(buf))
+	_, _, e := syscall.Syscall6(syscall.SYS_GETSOCKOPT, uintptr(fd), _SOL_LOCAL, _LOCAL_PEERCRED,
+		uintptr(unsafe.Pointer(&buf[0])), uintptr(unsafe.Pointer(&size)), 0)
+	if e != 0 {
+		return nil, e
+	}
+	cred := &Cred{UID: int(buf[1]), GID: int(buf[3]), PID: -1}
+	// cr_version, cr_uid, cr_ngroups (padded), 16 groups: 76 bytes, then
+	// the union, aligned to a pointer.
+	const ptr = unsafe.Sizeof(uintptr(0))
+	off := (76 + ptr - 1) &^ (ptr - 1)
+	if uintptr(size) >= off+4 {
+		if pid := int32(buf[off/4]); pid > 0 {
+			cred.PID = int(pid)
+		}
+	}
+	return cred, nil
 }
 
 // seqpacketOK: the BSDs have SOCK_SEQPACKET for AF_UNIX, macOS does not.

@@ -36,7 +36,7 @@ func (l *Listener) syscallConn() (syscall.RawConn, error) { return nil, errors.E
 func (c *Conn) shutdown(write bool) error                 { return errors.ErrUnsupported }
 func (c *Conn) peerCred() (*Cred, error)                  { return nil, errors.ErrUnsupported }
 
-func (c *Conn) recvMsg(b []byte, maxFiles int, from *string) (int, []*os.File, bool, error) {
+func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (int, []*os.File, bool, error) {
 	return 0, nil, false, errors.ErrUnsupported
 }
 func (c *Conn) sendMsg(b []byte, files []*os.File, to sockaddr) (int, error) {
@@ -67,4 +67,8 @@ func sysListenPacket(ctx context.Context, lc *ListenConfig, name string) (*Packe
 
 func sysDialPacket(ctx context.Context, name string) (*PacketConn, *Addr, error) {
 	return nil, nil, errors.ErrUnsupported
+}
+
+func (c *Conn) recvCred(b []byte, from *string) (int, *Cred, bool, error) {
+	return 0, nil, false, errors.ErrUnsupported
 }

@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -57,7 +58,8 @@ type sysListener struct {
 }
 
 type sysConn struct {
-	bound boundFile // a bound datagram socket's file
+	bound    boundFile   // a bound datagram socket's file
+	passCred atomic.Bool // SO_PASSCRED is on
 }
 
 // boundFile is a socket file created by bind, to be removed on Close if it
@@ -420,6 +422,7 @@ func newConn(fd int, laddr, raddr *Addr, msg bool) (*Conn, error) {
 		}
 	}
 	c := &Conn{f: os.NewFile(uintptr(fd), raddr.Name), laddr: laddr, raddr: raddr, msg: msg}
+	c.passCred.Store(msg && scmCredentials >= 0)
 	c.rc, _ = c.f.SyscallConn() // cannot fail on a fresh file
 	return c, nil
 }
@@ -488,6 +491,7 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 			return nil, raddr, ierr
 		}
 		c.msg = true
+		c.passCred.Store(scmCredentials >= 0)
 	}
 	return c, raddr, nil
 }
@@ -587,15 +591,17 @@ var (
 // message mode and no descriptors are accepted (the kernel discards any
 // that were sent).
 //
-// If from is not nil, it receives the sender's name (datagram sockets).
-func (c *Conn) recvMsg(b []byte, maxFiles int, from *string) (n int, files []*os.File, truncated bool, err error) {
-	if maxFiles == 0 && !c.msg {
+// If from is not nil, it receives the sender's name (datagram sockets). If
+// cred is not nil, it receives the sender's credentials, or nil if none
+// came (Linux SCM_CREDENTIALS; SO_PASSCRED must be on).
+func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int, files []*os.File, truncated bool, err error) {
+	if maxFiles == 0 && !c.msg && cred == nil {
 		return 0, nil, false, errNotMessage
 	}
 	var stack [64]byte
 	oob := stack[:0]
 	space := 0
-	if c.msg && !c.dgram {
+	if c.passCred.Load() || cred != nil {
 		space += credSpace // Linux: every message carries SCM_CREDENTIALS
 	}
 	if maxFiles > 0 {
@@ -620,7 +626,7 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string) (n int, files []*os
 			n, oobn, flags, sa, serr = syscall.Recvmsg(int(fd), b, oob, msgCmsgCloexec)
 			if lockFork {
 				if serr == nil {
-					fds, _, _ := parseControl(oob[:oobn])
+					fds, _, _, _ := parseControl(oob[:oobn])
 					for _, fd := range fds {
 						syscall.CloseOnExec(fd)
 					}
@@ -645,7 +651,15 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string) (n int, files []*os
 			*from = unixName(sun)
 		}
 	}
-	fds, cred, ok := parseControl(oob[:oobn])
+	fds, uc, hasCred, ok := parseControl(oob[:oobn])
+	if cred != nil {
+		*cred = nil
+		// PID 0 is what Linux reports when no credentials were recorded
+		// at send time (a datagram sent before SO_PASSCRED was on).
+		if hasCred && uc.Pid != 0 {
+			*cred = &Cred{PID: int(uc.Pid), UID: int(uc.Uid), GID: int(uc.Gid)}
+		}
+	}
 	truncated = c.msg && flags&syscall.MSG_TRUNC != 0
 	switch {
 	case flags&syscall.MSG_CTRUNC != 0 && maxFiles > 0, !ok:
@@ -657,7 +671,7 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string) (n int, files []*os
 		return n, nil, truncated, &argError{strconv.Itoa(len(fds)) + " descriptors arrived, more than the " +
 			strconv.Itoa(maxFiles) + " asked for: all closed", syscall.EMSGSIZE}
 	}
-	if n == 0 && len(fds) == 0 && (len(b) > 0 || c.msg) && !(c.msg && cred) && !c.dgram {
+	if n == 0 && len(fds) == 0 && (len(b) > 0 || c.msg) && !(c.msg && hasCred) && !c.dgram {
 		// End of stream. In message mode on Linux an empty message carries
 		// credentials and the end of the connection does not. Datagram
 		// sockets have no end: an empty datagram is just that.
@@ -746,16 +760,16 @@ func withFDs(files []*os.File, fds []int, fn func([]int) error) error {
 
 // parseControl walks control messages as the kernel lays them out (using
 // the platform's CMSG_LEN and CMSG_SPACE) and returns the descriptors of
-// every SCM_RIGHTS message, whether an SCM_CREDENTIALS message was seen,
-// and whether the whole buffer was well formed. It never panics and
-// returns every descriptor it found even when the buffer is malformed, so
-// the caller can close them all.
-func parseControl(oob []byte) (fds []int, cred bool, ok bool) {
+// every SCM_RIGHTS message, the last SCM_CREDENTIALS message and whether
+// there was one, and whether the whole buffer was well formed. It never
+// panics and returns every descriptor it found even when the buffer is
+// malformed, so the caller can close them all.
+func parseControl(oob []byte) (fds []int, cred ucred, hasCred bool, ok bool) {
 	hdrLen := syscall.CmsgLen(0)           // aligned header
 	align := syscall.CmsgSpace(1) - hdrLen // alignment of CMSG_SPACE
 	for len(oob) > 0 {
 		if len(oob) < hdrLen {
-			return fds, cred, false
+			return fds, cred, hasCred, false
 		}
 		var l uint64
 		if unsafe.Sizeof(syscall.Cmsghdr{}.Len) == 8 {
@@ -766,7 +780,7 @@ func parseControl(oob []byte) (fds []int, cred bool, ok bool) {
 		level := int32(binary.NativeEndian.Uint32(oob[unsafe.Offsetof(syscall.Cmsghdr{}.Level):]))
 		typ := int32(binary.NativeEndian.Uint32(oob[unsafe.Offsetof(syscall.Cmsghdr{}.Type):]))
 		if l < uint64(hdrLen) || l > uint64(len(oob)) {
-			return fds, cred, false
+			return fds, cred, hasCred, false
 		}
 		data := oob[hdrLen:l]
 		if level == syscall.SOL_SOCKET {
@@ -776,7 +790,12 @@ func parseControl(oob []byte) (fds []int, cred bool, ok bool) {
 					fds = append(fds, int(int32(binary.NativeEndian.Uint32(data))))
 				}
 			case scmCredentials:
-				cred = true
+				if len(data) >= 12 {
+					hasCred = true
+					cred.Pid = int32(binary.NativeEndian.Uint32(data))
+					cred.Uid = binary.NativeEndian.Uint32(data[4:])
+					cred.Gid = binary.NativeEndian.Uint32(data[8:])
+				}
 			}
 		}
 		next := (int(l) + align - 1) &^ (align - 1)
@@ -785,7 +804,35 @@ func parseControl(oob []byte) (fds []int, cred bool, ok bool) {
 		}
 		oob = oob[next:]
 	}
-	return fds, cred, true
+	return fds, cred, hasCred, true
+}
+
+// ucred is Linux's struct ucred { pid_t pid; uid_t uid; gid_t gid; }, the
+// payload of SCM_CREDENTIALS.
+type ucred struct {
+	Pid int32
+	Uid uint32
+	Gid uint32
+}
+
+// recvCred reads like ReadMsg (or Read on a stream) and reports the
+// kernel-verified credentials of the data's sender.
+func (c *Conn) recvCred(b []byte, from *string) (n int, cred *Cred, truncated bool, err error) {
+	if scmCredentials < 0 {
+		return 0, nil, false, errors.ErrUnsupported
+	}
+	if !c.passCred.Load() {
+		var serr error
+		if err := c.rc.Control(func(fd uintptr) { serr = initMsgConn(int(fd)) }); err != nil {
+			return 0, nil, false, fileErr(err)
+		}
+		if serr != nil {
+			return 0, nil, false, serr
+		}
+		c.passCred.Store(true)
+	}
+	n, _, truncated, err = c.recvMsg(b, 0, from, &cred)
+	return n, cred, truncated, err
 }
 
 func (c *Conn) file() (*os.File, error) {
@@ -935,7 +982,7 @@ func newPacketConn(fd int, laddr, raddr *Addr, bound boundFile) (*PacketConn, er
 	if err != nil {
 		return nil, err
 	}
-	p := &PacketConn{c: *c}
+	p := &PacketConn{c: c}
 	p.c.msg, p.c.dgram, p.c.bound = true, true, bound
 	return p, nil
 }
@@ -972,6 +1019,20 @@ func sysListenPacket(ctx context.Context, lc *ListenConfig, name string) (*Packe
 	if err != nil {
 		bound.remove()
 		return nil, addr, err
+	}
+	if scmCredentials >= 0 {
+		// Linux records a datagram's credentials only if the receiver has
+		// SO_PASSCRED on when it is sent, so a bound socket turns it on
+		// from the start. Bound already, it is not autobound by it.
+		var serr error
+		if err := p.c.rc.Control(func(fd uintptr) { serr = initMsgConn(int(fd)) }); err != nil {
+			serr = err
+		}
+		if serr != nil {
+			p.Close()
+			return nil, addr, serr
+		}
+		p.c.passCred.Store(true)
 	}
 	return p, addr, nil
 }

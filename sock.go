@@ -384,8 +384,15 @@ func (c *Conn) SyscallConn() (syscall.RawConn, error) {
 //
 //   - On Linux and Android it uses SO_PEERCRED and reports the PID, UID and
 //     GID.
+//   - On macOS and iOS it uses LOCAL_PEERCRED and LOCAL_PEERPID.
+//   - On FreeBSD it uses LOCAL_PEERCRED; the PID is reported from FreeBSD 13
+//     on and is -1 before.
+//   - On DragonFly BSD it uses LOCAL_PEERCRED, which has no PID (-1).
+//   - On OpenBSD it uses SO_PEERCRED, on NetBSD LOCAL_PEEREID; both report
+//     PID, UID and GID.
+//   - The GID is the effective group ID everywhere.
 //   - On other platforms it returns an error satisfying
-//     errors.Is(err, errors.ErrUnsupported) for now.
+//     errors.Is(err, errors.ErrUnsupported).
 //
 // If there is an error, it will be of type [*net.OpError].
 func (c *Conn) PeerCred() (*Cred, error) {
@@ -411,11 +418,32 @@ func (c *Conn) ReadMsg(b []byte) (n int, truncated bool, err error) {
 	if !c.ok() {
 		return 0, false, syscall.EINVAL
 	}
-	n, _, truncated, err = c.recvMsg(b, 0, nil)
+	n, _, truncated, err = c.recvMsg(b, 0, nil, nil)
 	if err != nil && err != io.EOF {
 		err = c.opError("read", err)
 	}
 	return n, truncated, err
+}
+
+// RecvCred reads data into b, as Read does (or as ReadMsg does on a
+// message-mode connection), and returns the credentials of the process that
+// sent it, as the kernel verified them when it was sent (Linux
+// SCM_CREDENTIALS). cred is nil if the kernel attached none. The first call
+// turns on SO_PASSCRED for the connection. At the end of the connection
+// RecvCred returns [io.EOF].
+//
+// On platforms other than Linux and Android it returns an error satisfying
+// errors.Is(err, errors.ErrUnsupported). Otherwise, if there is an error, it
+// will be of type [*net.OpError].
+func (c *Conn) RecvCred(b []byte) (n int, cred *Cred, truncated bool, err error) {
+	if !c.ok() {
+		return 0, nil, false, syscall.EINVAL
+	}
+	n, cred, truncated, err = c.recvCred(b, nil)
+	if err != nil && err != io.EOF {
+		err = c.opError("read", err)
+	}
+	return n, cred, truncated, err
 }
 
 // WriteMsg sends b as one message on a message-mode connection. The message
@@ -476,7 +504,7 @@ func (c *Conn) RecvFiles(b []byte, maxFiles int) (n int, files []*os.File, trunc
 	if maxFiles < 1 {
 		return 0, nil, false, c.opError("read", errMaxFiles)
 	}
-	n, files, truncated, err = c.recvMsg(b, maxFiles, nil)
+	n, files, truncated, err = c.recvMsg(b, maxFiles, nil, nil)
 	if err != nil && err != io.EOF {
 		err = c.opError("read", err)
 	}
@@ -569,7 +597,7 @@ var (
 // The name rules are those of [Listen]. The socket file of a bound
 // PacketConn is removed on Close, under the same check as a listener's.
 type PacketConn struct {
-	c         Conn
+	c         *Conn
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -657,11 +685,31 @@ func (p *PacketConn) ReadMsgFrom(b []byte) (n int, truncated bool, from *Addr, e
 		return 0, false, nil, syscall.EINVAL
 	}
 	var name string
-	n, _, truncated, err = p.c.recvMsg(b, 0, &name)
+	n, _, truncated, err = p.c.recvMsg(b, 0, &name, nil)
 	if err != nil {
 		return n, truncated, nil, p.c.opError("read", err)
 	}
 	return n, truncated, &Addr{Net: netUnixgram, Name: name}, nil
+}
+
+// RecvCredFrom reads one datagram like ReadMsgFrom and returns the
+// kernel-verified credentials of its sender; see [Conn.RecvCred]. Linux
+// records a datagram's credentials only if the receiver asked for them
+// before it was sent: a PacketConn from ListenPacket asks from the start, a
+// dialed one from its first RecvCredFrom; cred is nil for a datagram sent
+// earlier.
+//
+// If there is an error, it will be of type [*net.OpError].
+func (p *PacketConn) RecvCredFrom(b []byte) (n int, cred *Cred, from *Addr, err error) {
+	if !p.ok() {
+		return 0, nil, nil, syscall.EINVAL
+	}
+	var name string
+	n, cred, _, err = p.c.recvCred(b, &name)
+	if err != nil {
+		return n, nil, nil, p.c.opError("read", err)
+	}
+	return n, cred, &Addr{Net: netUnixgram, Name: name}, nil
 }
 
 // WriteTo sends b as one datagram to addr, a local socket name (an [*Addr]
