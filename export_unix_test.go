@@ -12,3 +12,9 @@ func ResolveName(name string) (path string, abstract bool, err error) {
 }
 
 const MaxPathLen = maxPathLen
+
+// ParseControl exposes the control-message parser to the fuzz test.
+func ParseControl(oob []byte) (fds []int, hasCred, ok bool) {
+	fds, _, hasCred, ok = parseControl(oob)
+	return fds, hasCred, ok
+}

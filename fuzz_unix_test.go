@@ -59,3 +59,46 @@ func FuzzResolveName(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseControl feeds arbitrary control data to the parser that handles
+// received descriptors: it must not panic, must find every descriptor of a
+// well-formed SCM_RIGHTS message and never more than the data can hold.
+func FuzzParseControl(f *testing.F) {
+	f.Add(syscall.UnixRights(3))
+	f.Add(syscall.UnixRights(3, 4, 5))
+	f.Add(append(syscall.UnixRights(7), syscall.UnixRights(8, 9)...))
+	f.Add([]byte{})
+	f.Add(make([]byte, syscall.CmsgLen(0)))
+	f.Fuzz(func(t *testing.T, oob []byte) {
+		fds, _, ok := ipc.ParseControl(oob)
+		if len(fds) > len(oob)/4 {
+			t.Fatalf("%d descriptors from %d bytes", len(fds), len(oob))
+		}
+		// A buffer made by UnixRights from the descriptors found parses
+		// back to the same descriptors.
+		if ok && len(fds) > 0 {
+			again, _, ok2 := ipc.ParseControl(syscall.UnixRights(fds...))
+			if !ok2 || len(again) != len(fds) {
+				t.Fatalf("round trip of %v gave %v, %v", fds, again, ok2)
+			}
+			for i := range fds {
+				if again[i] != fds[i] {
+					t.Fatalf("round trip of %v gave %v", fds, again)
+				}
+			}
+		}
+	})
+}
+
+func TestParseControlKnown(t *testing.T) {
+	fds, cred, ok := ipc.ParseControl(append(syscall.UnixRights(7), syscall.UnixRights(8, 9)...))
+	if !ok || cred || len(fds) != 3 || fds[0] != 7 || fds[1] != 8 || fds[2] != 9 {
+		t.Fatalf("ParseControl = %v, %v, %v; want [7 8 9], no credentials, ok", fds, cred, ok)
+	}
+	// A truncated header is malformed but keeps what was found before it.
+	b := append(syscall.UnixRights(5), 1, 2, 3)
+	fds, _, ok = ipc.ParseControl(b)
+	if ok || len(fds) != 1 || fds[0] != 5 {
+		t.Fatalf("ParseControl(truncated) = %v, %v; want [5], not ok", fds, ok)
+	}
+}
