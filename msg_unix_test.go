@@ -238,9 +238,13 @@ func TestRecvFilesTooMany(t *testing.T) {
 	}
 }
 
-// helperPairChild gets a connection as descriptor 3, receives a pipe's
-// write end over it, writes its pid into the pipe, then sends a file back:
-// a pipe whose read end says hello.
+// helperPairChild gets a connection as descriptor 3 and exercises file
+// passing from the child's side:
+//   - it receives a regular file, a pipe's write end and a connected socket
+//     with the data "files"; it writes the regular file's content and its pid
+//     into the pipe, and talks over the socket;
+//   - it sends back a pipe whose read end says hello;
+//   - it sends 200 rounds of 16 files, then one message with 4 files.
 func helperPairChild(args []string) int {
 	f := os.NewFile(3, "inherited")
 	c, err := ipc.FileConn(f)
@@ -250,34 +254,74 @@ func helperPairChild(args []string) int {
 		return 1
 	}
 	defer c.Close()
-	buf := make([]byte, 16)
-	n, files, _, err := c.RecvFiles(buf, 1)
-	if err != nil || len(files) != 1 || string(buf[:n]) != "pipe" {
-		fmt.Fprintln(os.Stderr, "RecvFiles:", n, len(files), err)
+	fail := func(what string, err error) int {
+		fmt.Fprintln(os.Stderr, what+":", err)
 		return 1
 	}
-	fmt.Fprintf(files[0], "pid %d\n", os.Getpid())
-	files[0].Close()
+	buf := make([]byte, 16)
+	n, files, _, err := c.RecvFiles(buf, 3)
+	if err != nil || len(files) != 3 || string(buf[:n]) != "files" {
+		return fail("RecvFiles", fmt.Errorf("%q, %d files, %v", buf[:n], len(files), err))
+	}
+	content, err := io.ReadAll(files[0])
+	if err != nil {
+		return fail("reading the regular file", err)
+	}
+	fmt.Fprintf(files[1], "%s, pid %d\n", content, os.Getpid())
+	sock, err := ipc.FileConn(files[2])
+	if err != nil {
+		return fail("FileConn", err)
+	}
+	for _, f := range files {
+		f.Close()
+	}
+	if _, err := sock.Write([]byte("over the passed socket")); err != nil {
+		return fail("socket write", err)
+	}
+	sock.CloseWrite()
+	reply, err := io.ReadAll(sock)
+	sock.Close()
+	if err != nil || string(reply) != "ack" {
+		return fail("socket reply", fmt.Errorf("%q, %v", reply, err))
+	}
 
 	r, w, err := os.Pipe()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+		return fail("pipe", err)
 	}
 	w.Write([]byte("hello from the child"))
 	w.Close()
 	if _, err := c.SendFiles([]byte("back"), r); err != nil {
-		fmt.Fprintln(os.Stderr, "SendFiles:", err)
-		return 1
+		return fail("SendFiles", err)
 	}
 	r.Close()
+
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		return fail("open", err)
+	}
+	sixteen := make([]*os.File, 16)
+	for i := range sixteen {
+		sixteen[i] = null
+	}
+	for i := 0; i < 200; i++ {
+		if _, err := c.SendFiles([]byte{byte(i)}, sixteen...); err != nil {
+			return fail("SendFiles round", err)
+		}
+	}
+	if _, err := c.SendFiles([]byte("four"), sixteen[:4]...); err != nil {
+		return fail("SendFiles four", err)
+	}
+	null.Close()
 	// Wait for the parent to finish.
 	c.Read(buf)
 	return 0
 }
 
 // TestFilePassingAcrossProcesses hands one end of a ConnPair to a child and
-// passes files both ways over it.
+// passes files both ways over it: a regular file, a pipe end and a
+// connected socket to the child; a pipe, 200 rounds of 16 files and a
+// message with too many files back.
 func TestFilePassingAcrossProcesses(t *testing.T) {
 	for _, message := range []bool{false, true} {
 		if message && !seqpacketOK() {
@@ -302,19 +346,43 @@ func TestFilePassingAcrossProcesses(t *testing.T) {
 			tf.Close()
 			defer cmd.Wait()
 
+			regular, err := os.CreateTemp("", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer os.Remove(regular.Name())
+			regular.WriteString("regular content")
+			regular.Seek(0, io.SeekStart)
 			r, w, err := os.Pipe()
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := mine.SendFiles([]byte("pipe"), w); err != nil {
+			sockMine, sockTheirs, err := ipc.ConnPair(false)
+			if err != nil {
 				t.Fatal(err)
 			}
+			stf, err := sockTheirs.File()
+			if err != nil {
+				t.Fatal(err)
+			}
+			sockTheirs.Close()
+			if _, err := mine.SendFiles([]byte("files"), regular, w, stf); err != nil {
+				t.Fatal(err)
+			}
+			regular.Close()
 			w.Close() // the child holds the only write end now
+			stf.Close()
 			got, err := io.ReadAll(r)
 			r.Close()
-			if want := fmt.Sprintf("pid %d\n", cmd.Process.Pid); err != nil || string(got) != want {
+			if want := fmt.Sprintf("regular content, pid %d\n", cmd.Process.Pid); err != nil || string(got) != want {
 				t.Fatalf("pipe from the child: %q, %v; want %q", got, err, want)
 			}
+			got, err = io.ReadAll(sockMine)
+			if err != nil || string(got) != "over the passed socket" {
+				t.Fatalf("passed socket: %q, %v", got, err)
+			}
+			sockMine.Write([]byte("ack"))
+			sockMine.Close()
 
 			buf := make([]byte, 16)
 			n, files, _, err := mine.RecvFiles(buf, 1)
@@ -328,6 +396,31 @@ func TestFilePassingAcrossProcesses(t *testing.T) {
 			files[0].Close()
 			if err != nil || string(got) != "hello from the child" {
 				t.Fatalf("file from the child: %q, %v", got, err)
+			}
+
+			before := fdCount(t)
+			for i := 0; i < 200; i++ {
+				n, files, _, err := mine.RecvFiles(buf[:1], 16)
+				if err != nil || n != 1 || buf[0] != byte(i) || len(files) != 16 {
+					t.Fatalf("round %d: RecvFiles = %d, %d files, %v", i, n, len(files), err)
+				}
+				for _, f := range files {
+					if runtime.GOOS == "linux" && i%50 == 0 {
+						checkCloexec(t, f)
+					}
+					f.Close()
+				}
+			}
+			if after := fdCount(t); after != before {
+				t.Errorf("descriptors: %d before 200 rounds, %d after", before, after)
+			}
+			n, files, _, err = mine.RecvFiles(buf[:4], 1)
+			wantErr(t, err, "read", syscall.EMSGSIZE)
+			if files != nil || string(buf[:n]) != "four" {
+				t.Errorf("RecvFiles of 4 files into 1 = %q, %d files", buf[:n], len(files))
+			}
+			if after := fdCount(t); after != before {
+				t.Errorf("descriptors: %d before, %d after 4 files arrived for 1", before, after)
 			}
 			mine.Close()
 			if err := cmd.Wait(); err != nil {
