@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -60,6 +61,81 @@ type sysListener struct {
 type sysConn struct {
 	bound    boundFile   // a bound datagram socket's file
 	passCred atomic.Bool // SO_PASSCRED is on
+	rxOnce   sync.Once
+	rx       *rxState
+	txOnce   sync.Once
+	tx       *txState
+}
+
+// rxState carries a recvmsg call's arguments and results through the
+// poller's callback. One per connection, made on first use, so a steady
+// stream of ReadMsg calls allocates nothing; mu serialises its users.
+type rxState struct {
+	mu       sync.Mutex
+	b, oob   []byte
+	lockFork bool
+	n, oobn  int
+	flags    int
+	sa       syscall.Sockaddr
+	err      error
+	fn       func(fd uintptr) bool
+	buf      [64]byte
+}
+
+// txState is the same for sendmsg.
+type txState struct {
+	mu     sync.Mutex
+	b, oob []byte
+	to     syscall.Sockaddr
+	n      int
+	err    error
+	fn     func(fd uintptr) bool
+}
+
+func (c *Conn) rxState() *rxState {
+	c.rxOnce.Do(func() {
+		rx := &rxState{}
+		rx.fn = func(fd uintptr) bool {
+			for {
+				if rx.lockFork {
+					syscall.ForkLock.RLock()
+				}
+				rx.n, rx.oobn, rx.flags, rx.sa, rx.err = syscall.Recvmsg(int(fd), rx.b, rx.oob, msgCmsgCloexec)
+				if rx.lockFork {
+					if rx.err == nil {
+						fds, _, _, _ := parseControl(rx.oob[:rx.oobn])
+						for _, fd := range fds {
+							syscall.CloseOnExec(fd)
+						}
+					}
+					syscall.ForkLock.RUnlock()
+				}
+				if rx.err == syscall.EINTR {
+					continue
+				}
+				return rx.err != syscall.EAGAIN
+			}
+		}
+		c.rx = rx
+	})
+	return c.rx
+}
+
+func (c *Conn) txState() *txState {
+	c.txOnce.Do(func() {
+		tx := &txState{}
+		tx.fn = func(fd uintptr) bool {
+			for {
+				tx.n, tx.err = syscall.SendmsgN(int(fd), tx.b, tx.oob, tx.to, 0)
+				if tx.err == syscall.EINTR {
+					continue
+				}
+				return tx.err != syscall.EAGAIN
+			}
+		}
+		c.tx = tx
+	})
+	return c.tx
 }
 
 // boundFile is a socket file created by bind, to be removed on Close if it
@@ -598,8 +674,6 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int
 	if maxFiles == 0 && !c.msg && cred == nil {
 		return 0, nil, false, errNotMessage
 	}
-	var stack [64]byte
-	oob := stack[:0]
 	space := 0
 	if c.passCred.Load() || cred != nil {
 		space += credSpace // Linux: every message carries SCM_CREDENTIALS
@@ -607,38 +681,22 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int
 	if maxFiles > 0 {
 		space += syscall.CmsgSpace(maxFiles * 4)
 	}
-	if space <= len(stack) {
-		oob = stack[:space]
+	rx := c.rxState()
+	rx.mu.Lock()
+	defer rx.mu.Unlock()
+	rx.b, rx.oob = b, rx.buf[:0]
+	if space <= len(rx.buf) {
+		rx.oob = rx.buf[:space]
 	} else {
-		oob = make([]byte, space)
+		rx.oob = make([]byte, space)
 	}
 	// Where the kernel cannot make received descriptors close-on-exec
 	// atomically, hold ForkLock until they are.
-	lockFork := msgCmsgCloexec == 0 && maxFiles > 0
-	var oobn, flags int
-	var sa syscall.Sockaddr
-	var serr error
-	err = c.rc.Read(func(fd uintptr) bool {
-		for {
-			if lockFork {
-				syscall.ForkLock.RLock()
-			}
-			n, oobn, flags, sa, serr = syscall.Recvmsg(int(fd), b, oob, msgCmsgCloexec)
-			if lockFork {
-				if serr == nil {
-					fds, _, _, _ := parseControl(oob[:oobn])
-					for _, fd := range fds {
-						syscall.CloseOnExec(fd)
-					}
-				}
-				syscall.ForkLock.RUnlock()
-			}
-			if serr == syscall.EINTR {
-				continue
-			}
-			return serr != syscall.EAGAIN
-		}
-	})
+	rx.lockFork = msgCmsgCloexec == 0 && maxFiles > 0
+	err = c.rc.Read(rx.fn)
+	n, oobn, flags, sa, serr := rx.n, rx.oobn, rx.flags, rx.sa, rx.err
+	oob := rx.oob
+	rx.b, rx.oob, rx.sa = nil, nil, nil
 	if err != nil {
 		return 0, nil, false, fileErr(err)
 	}
@@ -706,30 +764,30 @@ func (c *Conn) sendMsg(b []byte, files []*os.File, to syscall.Sockaddr) (int, er
 			return 0, errNilFile
 		}
 	}
-	var n int
-	err := withFDs(files, make([]int, 0, len(files)), func(fds []int) error {
-		var oob []byte
-		if len(fds) > 0 {
-			oob = syscall.UnixRights(fds...)
-		}
-		var serr error
-		err := c.rc.Write(func(fd uintptr) bool {
-			for {
-				n, serr = syscall.SendmsgN(int(fd), b, oob, to, 0)
-				if serr == syscall.EINTR {
-					continue
-				}
-				return serr != syscall.EAGAIN
-			}
-		})
+	tx := c.txState()
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	send := func(oob []byte) error {
+		tx.b, tx.oob, tx.to = b, oob, to
+		err := c.rc.Write(tx.fn)
+		tx.b, tx.oob, tx.to = nil, nil, nil
 		if err != nil {
 			return fileErr(err)
 		}
-		return os.NewSyscallError("sendmsg", serr)
-	})
+		return os.NewSyscallError("sendmsg", tx.err)
+	}
+	var err error
+	if len(files) == 0 {
+		err = send(nil)
+	} else {
+		err = withFDs(files, make([]int, 0, len(files)), func(fds []int) error {
+			return send(syscall.UnixRights(fds...))
+		})
+	}
 	if err != nil {
 		return 0, err
 	}
+	n := tx.n
 	if n < len(b) && !c.msg {
 		// A stream socket took part of b; the files went with it.
 		m, err := c.f.Write(b[n:])
