@@ -753,10 +753,10 @@ func closeFDs(fds []int) {
 // sendMsg sends b, and the files if any, with sendmsg(2), to the address
 // to if it is not nil. Without files the connection must be in message mode.
 func (c *Conn) sendMsg(b []byte, files []*os.File, to syscall.Sockaddr) (int, error) {
-	if files == nil && !c.msg {
+	if len(files) == 0 && !c.msg {
 		return 0, errNotMessage
 	}
-	if files != nil && len(b) == 0 {
+	if len(files) > 0 && len(b) == 0 {
 		return 0, errNoData
 	}
 	for _, f := range files {

@@ -177,6 +177,15 @@ func TestMessageErrors(t *testing.T) {
 	_, _, _, err = s1.RecvFiles(make([]byte, 1), 0)
 	wantErr(t, err, "read", syscall.EINVAL)
 
+	// SendFiles without files is a plain write.
+	if n, err := s1.SendFiles([]byte("plain")); err != nil || n != 5 {
+		t.Fatalf("SendFiles without files = %d, %v", n, err)
+	}
+	buf := make([]byte, 8)
+	if n, files, _, err := s2.RecvFiles(buf, 1); err != nil || string(buf[:n]) != "plain" || files != nil {
+		t.Fatalf("RecvFiles = %q, %v, %v", buf[:n], files, err)
+	}
+
 	// FileConn refuses what is not a Unix domain stream or seqpacket socket.
 	_, err = ipc.FileConn(f)
 	wantErr(t, err, "file", syscall.ENOTSOCK)

@@ -484,6 +484,9 @@ func (c *Conn) SendFiles(b []byte, files ...*os.File) (int, error) {
 	if !c.ok() {
 		return 0, syscall.EINVAL
 	}
+	if len(files) == 0 && !c.msg {
+		return c.Write(b)
+	}
 	n, err := c.sendMsg(b, files, nil)
 	if err != nil {
 		err = c.opError("write", err)
