@@ -5,11 +5,13 @@
 package ipc_test
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"testing"
 
 	"github.com/ipcgo/ipc"
@@ -165,5 +167,42 @@ func TestNoAllocs(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("Write+Read allocate %v times; want 0", allocs)
+	}
+
+	if runtime.GOOS != "linux" || runtime.GOARCH == "386" {
+		return // syscall.Recvmsg allocates the sender's name there
+	}
+	// Message mode, on a dialed connection, whose peer has a name.
+	ln, err := (&ipc.ListenConfig{Message: true}).Listen(context.Background(), sockPath(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	c, err := (&ipc.Dialer{Message: true}).DialContext(context.Background(), ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, err := ln.AcceptConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	allocs = testing.AllocsPerRun(1000, func() {
+		if _, err := c.WriteMsg(buf); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.ReadMsg(buf); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.WriteMsg(buf); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.ReadMsg(buf); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("WriteMsg+ReadMsg allocate %v times; want 0", allocs)
 	}
 }

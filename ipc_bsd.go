@@ -214,3 +214,10 @@ func sysSocketpair(typ int) ([2]int, error) {
 	}
 	return fds, nil
 }
+
+// recvmsgNoName wraps recvmsg(2) through syscall.Recvmsg, dropping the
+// sender's address (which it allocates when the sender has a name).
+func recvmsgNoName(fd int, p, oob []byte, flags int) (n, oobn, rflags int, err error) {
+	n, oobn, rflags, _, err = syscall.Recvmsg(fd, p, oob, flags)
+	return n, oobn, rflags, err
+}

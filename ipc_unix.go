@@ -74,6 +74,7 @@ type rxState struct {
 	mu       sync.Mutex
 	b, oob   []byte
 	lockFork bool
+	wantFrom bool
 	n, oobn  int
 	flags    int
 	sa       syscall.Sockaddr
@@ -100,7 +101,11 @@ func (c *Conn) rxState() *rxState {
 				if rx.lockFork {
 					syscall.ForkLock.RLock()
 				}
-				rx.n, rx.oobn, rx.flags, rx.sa, rx.err = syscall.Recvmsg(int(fd), rx.b, rx.oob, msgCmsgCloexec)
+				if rx.wantFrom {
+					rx.n, rx.oobn, rx.flags, rx.sa, rx.err = syscall.Recvmsg(int(fd), rx.b, rx.oob, msgCmsgCloexec)
+				} else {
+					rx.n, rx.oobn, rx.flags, rx.err = recvmsgNoName(int(fd), rx.b, rx.oob, msgCmsgCloexec)
+				}
 				if rx.lockFork {
 					if rx.err == nil {
 						fds, _, _, _ := parseControl(rx.oob[:rx.oobn])
@@ -693,6 +698,7 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int
 	// Where the kernel cannot make received descriptors close-on-exec
 	// atomically, hold ForkLock until they are.
 	rx.lockFork = msgCmsgCloexec == 0 && maxFiles > 0
+	rx.wantFrom = from != nil
 	err = c.rc.Read(rx.fn)
 	n, oobn, flags, sa, serr := rx.n, rx.oobn, rx.flags, rx.sa, rx.err
 	oob := rx.oob
