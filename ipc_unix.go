@@ -81,7 +81,13 @@ type rxState struct {
 	err      error
 	fn       func(fd uintptr) bool
 	buf      [64]byte
+	big      []byte // control buffer for RecvFiles, made on first use
 }
+
+// maxFilesPerMsg is the most descriptors a kernel passes in one message:
+// SCM_MAX_FD (253) on Linux; the BSDs have no fixed limit below what fits
+// in a control mbuf, so 512 covers them in practice.
+var maxFilesPerMsg = map[bool]int{true: 253, false: 512}[runtime.GOOS == "linux" || runtime.GOOS == "android"]
 
 // txState is the same for sendmsg.
 type txState struct {
@@ -684,16 +690,24 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int
 		space += credSpace // Linux: every message carries SCM_CREDENTIALS
 	}
 	if maxFiles > 0 {
-		space += syscall.CmsgSpace(maxFiles * 4)
+		// Room for as many descriptors as the kernel sends in one message,
+		// not just maxFiles: surplus ones then arrive here and are closed
+		// and counted, instead of being dropped by the kernel (or, under
+		// qemu-user, leaked by the emulator's control-message translation).
+		space += syscall.CmsgSpace(max(maxFiles, maxFilesPerMsg) * 4)
 	}
 	rx := c.rxState()
 	rx.mu.Lock()
 	defer rx.mu.Unlock()
 	rx.b, rx.oob = b, rx.buf[:0]
-	if space <= len(rx.buf) {
+	switch {
+	case space <= len(rx.buf):
 		rx.oob = rx.buf[:space]
-	} else {
-		rx.oob = make([]byte, space)
+	case space <= cap(rx.big):
+		rx.oob = rx.big[:space]
+	default:
+		rx.big = make([]byte, space)
+		rx.oob = rx.big
 	}
 	// Where the kernel cannot make received descriptors close-on-exec
 	// atomically, hold ForkLock until they are.

@@ -353,7 +353,10 @@ func TestFilePassingAcrossProcesses(t *testing.T) {
 				t.Fatal(err)
 			}
 			tf.Close()
-			defer cmd.Wait()
+			defer func() {
+				mine.Close() // the child waits for this before it exits
+				cmd.Wait()
+			}()
 
 			regular, err := os.CreateTemp("", "")
 			if err != nil {
