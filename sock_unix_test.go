@@ -13,7 +13,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,7 +31,6 @@ func init() {
 	helpers["echo-server"] = helperEchoServer
 	helpers["echo-clients"] = helperEchoClients
 	helpers["dial-err"] = helperDialErr
-	helpers["http-server"] = helperHTTPServer
 	helpers["peer-dial"] = helperPeerDial
 	helpers["list-sockets"] = helperListSockets
 }
@@ -156,28 +154,6 @@ func helperDialErr(args []string) int {
 	return 0
 }
 
-// helperHTTPServer serves HTTP on args[0] until its standard input closes.
-func helperHTTPServer(args []string) int {
-	ln, err := ipc.Listen(args[0])
-	if err != nil {
-		fmt.Println("error:", err)
-		return 1
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, "hello %s from pid %d", r.URL.Path, os.Getpid())
-	})}
-	fmt.Println(ln.Addr())
-	go func() {
-		waitStdin()
-		srv.Close()
-	}()
-	if err := srv.Serve(ln); err != http.ErrServerClosed {
-		fmt.Fprintln(os.Stderr, "serve:", err)
-		return 1
-	}
-	return 0
-}
-
 // helperPeerDial dials args[0], sends its pid and waits for EOF.
 func helperPeerDial(args []string) int {
 	c, err := ipc.Dial(args[0])
@@ -250,40 +226,6 @@ func TestClientsInChild(t *testing.T) {
 			if err != nil || string(out) != "started\n" {
 				t.Fatalf("clients: %v, output %q", err, out)
 			}
-		})
-	}
-}
-
-func TestHTTP(t *testing.T) {
-	for _, tr := range transports(t) {
-		t.Run(tr.name, func(t *testing.T) {
-			c, addr := startChild(t, helperCommand(t, "http-server", tr.newName(t)))
-			if strings.HasPrefix(addr, "error") {
-				t.Fatal(addr)
-			}
-			var d ipc.Dialer
-			client := &http.Client{Transport: &http.Transport{
-				DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-					return d.DialContext(ctx, addr)
-				},
-			}}
-			for _, path := range []string{"/a", "/b", "/c"} {
-				resp, err := client.Get("http://ipc" + path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				body, err := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if err != nil {
-					t.Fatal(err)
-				}
-				want := fmt.Sprintf("hello %s from pid %d", path, c.cmd.Process.Pid)
-				if string(body) != want {
-					t.Fatalf("body %q; want %q", body, want)
-				}
-			}
-			client.CloseIdleConnections()
-			c.finish()
 		})
 	}
 }

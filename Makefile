@@ -1,0 +1,81 @@
+# Copyright 2026 The ipc Authors. SPDX-License-Identifier: MIT OR Apache-2.0
+#
+# make ci    - everything CI runs (needs qemu-user-static; .ci/run installs it)
+# make demo  - two processes talking over a local socket
+
+GO ?= go
+BENCHCOUNT ?= 1
+# TIMEOUT bounds each test binary, so a hung test cannot stall CI for go
+# test's default ten minutes.
+TIMEOUT ?= 5m
+
+# Emulated CPUs for test-arch, as GOARCH:qemu-suffix.
+QEMU_ARCHES = arm64:aarch64 arm:arm s390x:s390x riscv64:riscv64 ppc64le:ppc64le
+
+.PHONY: all ci test race vet-all test-arch bench demo fmt-check deps-check
+
+all: ci
+
+ci: fmt-check deps-check vet-all test race test-arch
+
+test:
+	$(GO) test -count=1 -shuffle=on -timeout=$(TIMEOUT) ./...
+
+race:
+	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout=$(TIMEOUT) ./...
+
+# vet_one checks one GOOS/GOARCH target ($$1), printing nothing on success
+# and a FAIL line with the tool's output on failure. android and ios get
+# go build of the non-main packages instead of go vet: with CGO_ENABLED=0
+# both vet and linking a command fail there ("requires external (cgo)
+# linking").
+define vet_one
+t=$$1; export GOOS=$${t%/*} GOARCH=$${t#*/} CGO_ENABLED=0; \
+case $$GOOS in \
+android|ios) cmd=build; pkgs=$$($(GO) list -f "{{if ne .Name \"main\"}}{{.ImportPath}}{{end}}" ./... 2>/dev/null) ;; \
+*) cmd=vet; pkgs=./... ;; \
+esac; \
+if out=$$($(GO) $$cmd $$pkgs 2>&1); then exit 0; fi; \
+printf "FAIL %s (go %s)\n%s\n" "$$t" "$$cmd" "$$(printf "%s\n" "$$out" | sed "s/^/    /")"; \
+exit 1
+endef
+
+# VET_JOBS targets are checked at once; each is CPU-bound.
+VET_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+vet-all:
+	@targets=$$($(GO) tool dist list) || exit 1; \
+	n=$$(echo "$$targets" | wc -l); \
+	echo "vet-all: $$n targets, $(VET_JOBS) at a time"; \
+	log=$$(mktemp); \
+	echo "$$targets" | xargs -P $(VET_JOBS) -n 1 sh -c '$(vet_one)' sh | tee "$$log"; \
+	f=$$(grep -c '^FAIL' "$$log"); rm -f "$$log"; \
+	echo "vet-all: $$n targets, $$f failed"; \
+	test "$$f" -eq 0
+
+test-arch:
+	@fail=""; \
+	echo "== linux/386 (native)"; \
+	GOARCH=386 CGO_ENABLED=0 $(GO) test -count=1 -timeout=$(TIMEOUT) ./... || fail="$$fail 386"; \
+	for p in $(QEMU_ARCHES); do \
+		a=$${p%%:*}; q=qemu-$${p#*:}-static; \
+		echo "== linux/$$a ($$q)"; \
+		GOARCH=$$a GOARM=7 CGO_ENABLED=0 IPC_TEST_EXEC=$$q \
+			$(GO) test -count=1 -timeout=$(TIMEOUT) -exec $$q ./... || fail="$$fail $$a"; \
+	done; \
+	if [ -n "$$fail" ]; then echo "test-arch: FAIL:$$fail"; exit 1; fi; \
+	echo "test-arch: all passed"
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem -count=$(BENCHCOUNT) .
+
+demo:
+	$(GO) run ./cmd/ipc-demo
+
+fmt-check:
+	@out=$$(gofmt -l .); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+deps-check:
+	@if grep -En '^[[:space:]]*require([[:space:]]|\(|$$)' go.mod; then \
+		echo "go.mod must not require anything"; exit 1; fi
