@@ -417,7 +417,7 @@ func TestFilePassingAcrossProcesses(t *testing.T) {
 					t.Fatalf("round %d: RecvFiles = %d, %d files, %v", i, n, len(files), err)
 				}
 				for _, f := range files {
-					if runtime.GOOS == "linux" && i%50 == 0 {
+					if runtime.GOOS == "linux" {
 						checkCloexec(t, f)
 					}
 					f.Close()
