@@ -914,9 +914,18 @@ func (c *Conn) recvCred(b []byte, from *string) (n int, cred *Cred, truncated bo
 }
 
 func (c *Conn) file() (*os.File, error) {
-	var nfd int
+	nfd, err := dupCloexec(c.rc)
+	if err != nil {
+		return nil, err
+	}
+	return os.NewFile(uintptr(nfd), c.raddr.Name), nil
+}
+
+// dupCloexec duplicates the descriptor behind rc onto a close-on-exec one.
+func dupCloexec(rc syscall.RawConn) (int, error) {
+	nfd := -1
 	var serr error
-	if err := c.rc.Control(func(fd uintptr) {
+	if err := rc.Control(func(fd uintptr) {
 		syscall.ForkLock.RLock()
 		nfd, serr = syscall.Dup(int(fd))
 		if serr == nil {
@@ -924,12 +933,12 @@ func (c *Conn) file() (*os.File, error) {
 		}
 		syscall.ForkLock.RUnlock()
 	}); err != nil {
-		return nil, fileErr(err)
+		return -1, fileErr(err)
 	}
 	if serr != nil {
-		return nil, os.NewSyscallError("dup", serr)
+		return -1, os.NewSyscallError("dup", serr)
 	}
-	return os.NewFile(uintptr(nfd), c.raddr.Name), nil
+	return nfd, nil
 }
 
 func sysConnPair(message bool) (*Conn, *Conn, error) {
@@ -963,20 +972,9 @@ func sysFileConn(f *os.File) (*Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	nfd := -1
-	var serr error
-	if err := rc.Control(func(fd uintptr) {
-		syscall.ForkLock.RLock()
-		nfd, serr = syscall.Dup(int(fd))
-		if serr == nil {
-			syscall.CloseOnExec(nfd)
-		}
-		syscall.ForkLock.RUnlock()
-	}); err != nil {
-		return nil, fileErr(err)
-	}
-	if serr != nil {
-		return nil, os.NewSyscallError("dup", serr)
+	nfd, err := dupCloexec(rc)
+	if err != nil {
+		return nil, err
 	}
 	return fdConn(nfd)
 }
