@@ -13,6 +13,12 @@
 //	ln, err := ipc.Listen("myapp")       // server
 //	conn, err := ipc.Dial("myapp")       // client, in another process
 //
+// On Unix the package also covers what Unix domain sockets can do beyond
+// streams: message-mode connections ([ListenConfig.Message],
+// [Conn.ReadMsg], [Conn.WriteMsg]), datagrams ([PacketConn]), socket pairs
+// ([ConnPair], [Conn.File], [FileConn]), file passing ([Conn.SendFiles],
+// [Conn.RecvFiles]) and peer credentials ([Conn.PeerCred], [Conn.RecvCred]).
+//
 // # Names
 //
 // One string names a local socket:
