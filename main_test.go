@@ -27,7 +27,18 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(h(os.Args[1:]))
 	}
-	os.Exit(m.Run())
+	// Bare names resolve into $XDG_RUNTIME_DIR. Give the tests (and the
+	// children, which inherit it) a private one of their own, so a missing
+	// or unusual runtime directory on the machine cannot change results.
+	dir, err := os.MkdirTemp("", "")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	os.Setenv("XDG_RUNTIME_DIR", dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 // helperCommand returns a command that runs helper name in a child process.
