@@ -477,8 +477,6 @@ func (c *Conn) WriteMsg(b []byte) (int, error) {
 // connection all of b is written; on a message-mode connection b is one
 // message.
 //
-// On Windows, files are passed by duplicating handles into the peer process.
-//
 // If there is an error, it will be of type [*net.OpError].
 func (c *Conn) SendFiles(b []byte, files ...*os.File) (int, error) {
 	if !c.ok() {
