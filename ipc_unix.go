@@ -247,24 +247,33 @@ func checkPrivateDir(dir string, create bool) error {
 	return nil
 }
 
-func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *Addr, error) {
+// listenName checks lc.Mode, resolves name for a socket of network nw and
+// returns the mode its file gets (0: leave it to the umask).
+func listenName(lc *ListenConfig, name, nw string) (sn sockName, addr *Addr, mode uint32, err error) {
 	if lc.Mode&^os.ModePerm != 0 {
-		return nil, nil, &argError{"ListenConfig.Mode " + lc.Mode.String() + " has bits other than permissions", syscall.EINVAL}
+		return sn, nil, 0, &argError{"ListenConfig.Mode " + lc.Mode.String() + " has bits other than permissions", syscall.EINVAL}
 	}
+	if sn, err = resolveName(name, true); err != nil {
+		return sn, nil, 0, err
+	}
+	addr = &Addr{Net: nw, Name: sn.path}
+	if sn.abstract && lc.Mode != 0 {
+		return sn, addr, 0, &argError{"an abstract socket has no file, so ListenConfig.Mode cannot apply", syscall.EINVAL}
+	}
+	mode = uint32(lc.Mode)
+	if mode == 0 && sn.private {
+		mode = 0o600
+	}
+	return sn, addr, mode, nil
+}
+
+func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *Addr, error) {
 	if lc.Backlog < 0 {
 		return nil, nil, &argError{"negative ListenConfig.Backlog", syscall.EINVAL}
 	}
-	sn, err := resolveName(name, true)
+	sn, addr, mode, err := listenName(lc, name, netUnix)
 	if err != nil {
-		return nil, nil, err
-	}
-	addr := &Addr{Net: netUnix, Name: sn.path}
-	if sn.abstract && lc.Mode != 0 {
-		return nil, addr, &argError{"an abstract socket has no file, so ListenConfig.Mode cannot apply", syscall.EINVAL}
-	}
-	mode := uint32(lc.Mode)
-	if mode == 0 && sn.private {
-		mode = 0o600
+		return nil, addr, err
 	}
 	backlog := lc.Backlog
 	if backlog == 0 {
@@ -569,16 +578,11 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 		return nil, raddr, err
 	}
 	if d.Message {
-		var ierr error
-		if err := c.rc.Control(func(fd uintptr) { ierr = initMsgConn(int(fd)) }); err != nil {
-			ierr = err
-		}
-		if ierr != nil {
+		if err := c.enablePassCred(); err != nil {
 			c.f.Close()
-			return nil, raddr, ierr
+			return nil, raddr, err
 		}
 		c.msg = true
-		c.passCred.Store(scmCredentials >= 0)
 	}
 	return c, raddr, nil
 }
@@ -893,6 +897,20 @@ type ucred struct {
 	Gid uint32
 }
 
+// enablePassCred turns on SO_PASSCRED where the system has it (initMsgConn)
+// and records that it is on.
+func (c *Conn) enablePassCred() error {
+	var serr error
+	if err := c.rc.Control(func(fd uintptr) { serr = initMsgConn(int(fd)) }); err != nil {
+		return fileErr(err)
+	}
+	if serr != nil {
+		return serr
+	}
+	c.passCred.Store(scmCredentials >= 0)
+	return nil
+}
+
 // recvCred reads like ReadMsg (or Read on a stream) and reports the
 // kernel-verified credentials of the data's sender.
 func (c *Conn) recvCred(b []byte, from *string) (n int, cred *Cred, truncated bool, err error) {
@@ -900,14 +918,9 @@ func (c *Conn) recvCred(b []byte, from *string) (n int, cred *Cred, truncated bo
 		return 0, nil, false, errors.ErrUnsupported
 	}
 	if !c.passCred.Load() {
-		var serr error
-		if err := c.rc.Control(func(fd uintptr) { serr = initMsgConn(int(fd)) }); err != nil {
-			return 0, nil, false, fileErr(err)
+		if err := c.enablePassCred(); err != nil {
+			return 0, nil, false, err
 		}
-		if serr != nil {
-			return 0, nil, false, serr
-		}
-		c.passCred.Store(true)
 	}
 	n, _, truncated, err = c.recvMsg(b, 0, from, &cred)
 	return n, cred, truncated, err
@@ -1064,20 +1077,9 @@ func newPacketConn(fd int, laddr, raddr *Addr, bound boundFile) (*PacketConn, er
 }
 
 func sysListenPacket(ctx context.Context, lc *ListenConfig, name string) (*PacketConn, *Addr, error) {
-	if lc.Mode&^os.ModePerm != 0 {
-		return nil, nil, &argError{"ListenConfig.Mode " + lc.Mode.String() + " has bits other than permissions", syscall.EINVAL}
-	}
-	sn, err := resolveName(name, true)
+	sn, addr, mode, err := listenName(lc, name, netUnixgram)
 	if err != nil {
-		return nil, nil, err
-	}
-	addr := &Addr{Net: netUnixgram, Name: sn.path}
-	if sn.abstract && lc.Mode != 0 {
-		return nil, addr, &argError{"an abstract socket has no file, so ListenConfig.Mode cannot apply", syscall.EINVAL}
-	}
-	mode := uint32(lc.Mode)
-	if mode == 0 && sn.private {
-		mode = 0o600
+		return nil, addr, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, addr, mapCtxErr(err)
@@ -1100,15 +1102,10 @@ func sysListenPacket(ctx context.Context, lc *ListenConfig, name string) (*Packe
 		// Linux records a datagram's credentials only if the receiver has
 		// SO_PASSCRED on when it is sent, so a bound socket turns it on
 		// from the start. Bound already, it is not autobound by it.
-		var serr error
-		if err := p.c.rc.Control(func(fd uintptr) { serr = initMsgConn(int(fd)) }); err != nil {
-			serr = err
-		}
-		if serr != nil {
+		if err := p.c.enablePassCred(); err != nil {
 			p.Close()
-			return nil, addr, serr
+			return nil, addr, err
 		}
-		p.c.passCred.Store(true)
 	}
 	return p, addr, nil
 }
