@@ -12,11 +12,11 @@ TIMEOUT ?= 5m
 # Emulated CPUs for test-arch, as GOARCH:qemu-suffix.
 QEMU_ARCHES = arm64:aarch64 arm:arm s390x:s390x riscv64:riscv64 ppc64le:ppc64le
 
-.PHONY: all ci test race vet-all test-arch bench demo fmt-check deps-check
+.PHONY: all ci test race vet-all test-arch bench demo fmt-check deps-check generate check-generate
 
 all: ci
 
-ci: fmt-check deps-check vet-all test race test-arch
+ci: fmt-check deps-check check-generate vet-all test race test-arch
 
 test:
 	$(GO) test -count=1 -shuffle=on -timeout=$(TIMEOUT) ./...
@@ -75,6 +75,15 @@ demo:
 fmt-check:
 	@out=$$(gofmt -l .); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+# generate rewrites zsyscall_windows.go from the //sys lines in
+# ipc_windows.go; check-generate fails if the committed file is stale.
+generate:
+	$(GO) generate -tags generate .
+
+check-generate: generate
+	@git diff --exit-code -- zsyscall_windows.go || \
+		{ echo "zsyscall_windows.go is stale: run make generate and commit it"; exit 1; }
 
 deps-check:
 	@if grep -En '^[[:space:]]*require([[:space:]]|\(|$$)' go.mod; then \

@@ -1,6 +1,6 @@
 // Copyright 2026 The ipc Authors. SPDX-License-Identifier: MIT OR Apache-2.0
 
-//go:build !(darwin || dragonfly || freebsd || linux || netbsd || openbsd)
+//go:build !(darwin || dragonfly || freebsd || linux || netbsd || openbsd || windows)
 
 // This file keeps the API compiling on targets without local sockets: every
 // call that would create one reports errors.ErrUnsupported.
