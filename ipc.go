@@ -125,9 +125,10 @@ func (a *Addr) String() string {
 // Cred holds the credentials of the process at the other end of a
 // connection, as the kernel recorded them when the connection was made.
 type Cred struct {
-	PID int // process ID, or -1 where the platform does not report it
-	UID int // effective user ID
-	GID int // effective group ID
+	PID int    // process ID, or -1 where the platform does not report it
+	UID int    // effective user ID; -1 on Windows
+	GID int    // effective group ID; -1 on Windows
+	SID string // Windows: the user's security identifier, such as "S-1-5-18"; empty on Unix
 }
 
 // errTimeout is returned when a dial's context deadline or Dialer.Timeout

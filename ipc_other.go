@@ -72,3 +72,7 @@ func sysDialPacket(ctx context.Context, name string) (*PacketConn, *Addr, error)
 func (c *Conn) recvCred(b []byte, from *string) (int, *Cred, bool, error) {
 	return 0, nil, false, errors.ErrUnsupported
 }
+
+func (c *Conn) read(b []byte) (int, error)        { return c.f.Read(b) }
+func (c *Conn) write(b []byte) (int, error)       { return c.f.Write(b) }
+func (c *Conn) impersonate(fn func() error) error { return errors.ErrUnsupported }

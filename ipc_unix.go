@@ -253,6 +253,9 @@ func listenName(lc *ListenConfig, name, nw string) (sn sockName, addr *Addr, mod
 	if lc.Mode&^os.ModePerm != 0 {
 		return sn, nil, 0, &argError{"ListenConfig.Mode " + lc.Mode.String() + " has bits other than permissions", syscall.EINVAL}
 	}
+	if lc.SecurityDescriptor != "" {
+		return sn, nil, 0, &argError{"ListenConfig.SecurityDescriptor is for Windows pipes; use Mode", errors.ErrUnsupported}
+	}
 	if sn, err = resolveName(name, true); err != nil {
 		return sn, nil, 0, err
 	}
@@ -555,6 +558,9 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 	raddr := &Addr{Net: netUnix, Name: sn.path}
 	if d.Message {
 		raddr.Net = netUnixPacket
+	}
+	if d.ServerSID != "" {
+		return nil, raddr, &argError{"Dialer.ServerSID is for Windows pipes; check PeerCred", errors.ErrUnsupported}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, raddr, mapCtxErr(err)
@@ -1148,3 +1154,8 @@ func sysDialPacket(ctx context.Context, name string) (*PacketConn, *Addr, error)
 	}
 	return p, raddr, nil
 }
+
+func (c *Conn) read(b []byte) (int, error)  { return c.f.Read(b) }
+func (c *Conn) write(b []byte) (int, error) { return c.f.Write(b) }
+
+func (c *Conn) impersonate(fn func() error) error { return errors.ErrUnsupported }

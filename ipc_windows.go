@@ -7,9 +7,20 @@ package ipc
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
 	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
+	"unicode/utf16"
+	"unsafe"
 )
 
 //sys	createNamedPipe(name *uint16, openMode uint32, pipeMode uint32, maxInstances uint32, outSize uint32, inSize uint32, defaultTimeout uint32, sa *syscall.SecurityAttributes) (h syscall.Handle, err error) [failretval==syscall.InvalidHandle] = kernel32.CreateNamedPipeW
@@ -20,6 +31,7 @@ import (
 //sys	getNamedPipeInfo(h syscall.Handle, flags *uint32, outSize *uint32, inSize *uint32, maxInstances *uint32) (err error) = kernel32.GetNamedPipeInfo
 //sys	getNamedPipeClientProcessId(h syscall.Handle, pid *uint32) (err error) = kernel32.GetNamedPipeClientProcessId
 //sys	getNamedPipeServerProcessId(h syscall.Handle, pid *uint32) (err error) = kernel32.GetNamedPipeServerProcessId
+//sys	getOverlappedResult(h syscall.Handle, o *syscall.Overlapped, n *uint32, wait bool) (err error) = kernel32.GetOverlappedResult
 //sys	peekNamedPipe(h syscall.Handle, buf *byte, size uint32, read *uint32, avail *uint32, left *uint32) (err error) = kernel32.PeekNamedPipe
 //sys	createEvent(sa *syscall.SecurityAttributes, manualReset bool, initialState bool, name *uint16) (h syscall.Handle, err error) [failretval==0] = kernel32.CreateEventW
 //sys	setEvent(h syscall.Handle) (err error) = kernel32.SetEvent
@@ -33,47 +45,696 @@ import (
 //sys	convertSecurityDescriptorToStringSecurityDescriptor(sd uintptr, revision uint32, info uint32, sddl **uint16, size *uint32) (err error) = advapi32.ConvertSecurityDescriptorToStringSecurityDescriptorW
 //sys	getSecurityInfo(h syscall.Handle, objectType uint32, info uint32, owner *uintptr, group *uintptr, dacl *uintptr, sacl *uintptr, sd *uintptr) (ret error) = advapi32.GetSecurityInfo
 
-const netUnix = "pipe"
+const (
+	netUnix     = "pipe"
+	netUnixgram = "unixgram"
+	pipePrefix  = `\\.\pipe\`
+	maxPipeName = 256 // UTF-16 units, prefix included
 
-type sysListener struct{}
+	pipeAccessInbound         = 0x1
+	pipeAccessOutbound        = 0x2
+	pipeAccessDuplex          = 0x3
+	fileFlagFirstPipeInstance = 0x00080000
+	pipeTypeMessage           = 0x4
+	pipeReadmodeMessage       = 0x2
+	pipeRejectRemoteClients   = 0x8
+	pipeUnlimitedInstances    = 255
+	pipeServerEnd             = 0x1
+	securitySqosPresent       = 0x00100000
+	securityIdentification    = 1 << 16
+	securityImpersonation     = 2 << 16
+	processQueryLimitedInfo   = 0x1000
+	sddlRevision1             = 1
+	seKernelObject            = 6
+	ownerSecurityInformation  = 0x1
+	groupSecurityInformation  = 0x2
+	daclSecurityInformation   = 0x4
+	protectedDaclSecurityInfo = 0x80000000
+	waitObject0               = 0
+	defaultInstances          = 4
+	maxInstances              = 63 // WaitForMultipleObjects waits for at most 64 handles, one is the wake event
+	defaultPipeBuffer         = 64 << 10
+	currentThread             = ^syscall.Handle(1) // GetCurrentThread's pseudo-handle, -2
+	errorPipeBusy             = syscall.Errno(231)
+	errorNoData               = syscall.Errno(232)
+	errorPipeConnected        = syscall.Errno(535)
+	errorIOIncomplete         = syscall.Errno(996)
+	errorSemTimeout           = syscall.Errno(121)
+	errorPipeNotConnected     = syscall.Errno(233)
+	errorBadPipe              = syscall.Errno(230)
+)
 
-type sysConn struct{}
+var (
+	errMaxFiles = &argError{"maxFiles must be at least 1", syscall.EINVAL}
+	errNoAddr   = &argError{"no destination address", syscall.EINVAL}
+)
+
+// pipeName resolves a local socket name to a pipe path. private reports
+// whether the name was a bare one, which gets an owner-only DACL.
+func pipeName(name string) (path string, private bool, err error) {
+	switch {
+	case name == "":
+		return "", false, &argError{"empty name", syscall.EINVAL}
+	case strings.IndexByte(name, 0) >= 0:
+		return "", false, &argError{"name contains a NUL byte", syscall.EINVAL}
+	case len(name) > len(pipePrefix) && strings.EqualFold(name[:len(pipePrefix)], pipePrefix):
+		path = name
+	case strings.HasPrefix(name, "@") && len(name) > 1 && !strings.ContainsAny(name, `/\`):
+		path, private = pipePrefix+name[1:], true
+	case strings.ContainsAny(name, `/\`) || name == "@":
+		return "", false, &argError{`not a pipe name: use a bare name or \\.\pipe\name`, syscall.EINVAL}
+	default:
+		path, private = pipePrefix+name, true
+	}
+	if len(utf16.Encode([]rune(path))) > maxPipeName {
+		return "", false, &argError{"name too long for a pipe", syscall.ENAMETOOLONG}
+	}
+	return path, private, nil
+}
+
+// sysListener holds a listener's pending pipe instances. Each has an
+// overlapped ConnectNamedPipe outstanding, so that several clients can
+// connect at once without ERROR_PIPE_BUSY; Accept waits for any of them.
+type sysListener struct {
+	path     *uint16
+	sa       *syscall.SecurityAttributes
+	sd       uintptr // LocalAlloc'd security descriptor, or 0
+	openMode uint32
+	pipeMode uint32
+	bufSize  uint32
+	msg      bool
+	wake     syscall.Handle // manual-reset event: Close or SetDeadline happened
+	deadline atomic.Int64   // Accept deadline in Unix nanoseconds, 0 for none
+
+	mu    sync.Mutex // serialises Accept and Close's cleanup; guards slots
+	slots []*pendingPipe
+}
+
+// pendingPipe is a pipe instance waiting for a client.
+type pendingPipe struct {
+	h       syscall.Handle
+	ov      syscall.Overlapped // its HEvent is ev; the kernel writes it until the connect ends
+	ev      syscall.Handle
+	pending bool // the connect is in progress (ERROR_IO_PENDING)
+}
 
 func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *Addr, error) {
-	return nil, nil, errors.ErrUnsupported
+	path, private, err := pipeName(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	addr := &Addr{Net: netUnix, Name: path}
+	if lc.Mode != 0 {
+		return nil, addr, &argError{"Mode applies to socket files; pipes take a SecurityDescriptor", errors.ErrUnsupported}
+	}
+	n := lc.Instances
+	switch {
+	case n == 0:
+		n = defaultInstances
+	case n < 0 || n > maxInstances:
+		return nil, addr, &argError{fmt.Sprintf("Instances must be between 1 and %d", maxInstances), syscall.EINVAL}
+	}
+	buf := lc.BufferSize
+	switch {
+	case buf == 0:
+		buf = defaultPipeBuffer
+	case buf < 0 || buf > math.MaxInt32:
+		return nil, addr, &argError{"BufferSize out of range", syscall.EINVAL}
+	}
+	l := &Listener{addr: addr}
+	sl := &l.sysListener
+	sl.msg = lc.Message
+	sl.path, _ = syscall.UTF16PtrFromString(path)
+	sl.openMode = pipeAccessDuplex | syscall.FILE_FLAG_OVERLAPPED
+	if lc.Message {
+		sl.pipeMode = pipeTypeMessage | pipeReadmodeMessage
+	}
+	if !lc.AllowRemote {
+		sl.pipeMode |= pipeRejectRemoteClients
+	}
+	sl.bufSize = uint32(buf)
+	sddl := lc.SecurityDescriptor
+	if sddl == "" && private {
+		if sddl, err = ownerOnlySDDL(); err != nil {
+			return nil, addr, err
+		}
+	}
+	if sddl != "" {
+		if sl.sd, err = sddlToSD(sddl); err != nil {
+			return nil, addr, err
+		}
+		sl.sa = &syscall.SecurityAttributes{Length: uint32(unsafe.Sizeof(syscall.SecurityAttributes{})), SecurityDescriptor: sl.sd}
+	}
+	if sl.wake, err = createEvent(nil, true, false, nil); err != nil {
+		sl.free()
+		return nil, addr, os.NewSyscallError("CreateEvent", err)
+	}
+	for i := 0; i < n; i++ {
+		p, err := sl.newInstance(i == 0)
+		if err != nil {
+			if i == 0 && (err == syscall.ERROR_ACCESS_DENIED || err == errorPipeBusy) {
+				// FILE_FLAG_FIRST_PIPE_INSTANCE: someone else owns the name.
+				err = &existError{os.NewSyscallError("CreateNamedPipe", err)}
+			} else {
+				err = os.NewSyscallError("CreateNamedPipe", err)
+			}
+			sl.closeSlots()
+			sl.free()
+			return nil, addr, err
+		}
+		sl.slots = append(sl.slots, p)
+	}
+	return l, addr, nil
+}
+
+// free releases what sysListen allocated besides the pipe instances.
+func (sl *sysListener) free() {
+	if sl.wake != 0 {
+		syscall.CloseHandle(sl.wake)
+		sl.wake = 0
+	}
+	if sl.sd != 0 {
+		syscall.LocalFree(syscall.Handle(sl.sd))
+		sl.sd = 0
+	}
+}
+
+// newInstance creates a pipe instance and starts an overlapped
+// ConnectNamedPipe on it. The error is the bare Win32 error of the call.
+func (sl *sysListener) newInstance(first bool) (*pendingPipe, error) {
+	mode := sl.openMode
+	if first {
+		mode |= fileFlagFirstPipeInstance
+	}
+	h, err := createNamedPipe(sl.path, mode, sl.pipeMode, pipeUnlimitedInstances, sl.bufSize, sl.bufSize, 0, sl.sa)
+	if err != nil {
+		return nil, err
+	}
+	p := &pendingPipe{h: h}
+	if p.ev, err = createEvent(nil, true, false, nil); err != nil {
+		syscall.CloseHandle(h)
+		return nil, err
+	}
+	p.ov.HEvent = p.ev
+	if err := p.connect(); err != nil {
+		p.close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// connect starts the wait for a client. The event is set once one has
+// connected (or already had).
+func (p *pendingPipe) connect() error {
+	for {
+		err := connectNamedPipe(p.h, &p.ov)
+		switch err {
+		case syscall.ERROR_IO_PENDING:
+			p.pending = true
+			return nil
+		case nil, errorPipeConnected:
+			p.pending = false
+			return setEvent(p.ev)
+		case errorNoData:
+			// A client opened the instance and closed it again before we
+			// got here: make the instance free and wait again.
+			if err := disconnectNamedPipe(p.h); err != nil {
+				return err
+			}
+		default:
+			return err
+		}
+	}
+}
+
+// result reports how the connect ended, once the event is set.
+func (p *pendingPipe) result() error {
+	if !p.pending {
+		return nil
+	}
+	var n uint32
+	err := getOverlappedResult(p.h, &p.ov, &n, false)
+	if err == nil {
+		p.pending = false
+	}
+	return err
+}
+
+// close cancels a pending connect, waits until the kernel is done with the
+// OVERLAPPED and closes the instance.
+func (p *pendingPipe) close() {
+	if p.pending {
+		syscall.CancelIoEx(p.h, &p.ov)
+		var n uint32
+		getOverlappedResult(p.h, &p.ov, &n, true)
+		p.pending = false
+	}
+	syscall.CloseHandle(p.h)
+	syscall.CloseHandle(p.ev)
+}
+
+func (sl *sysListener) closeSlots() {
+	for _, p := range sl.slots {
+		p.close()
+	}
+	sl.slots = nil
+}
+
+func (l *Listener) accept() (*Conn, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	handles := make([]syscall.Handle, 0, 1+maxInstances)
+	for {
+		if l.closed.Load() {
+			return nil, net.ErrClosed
+		}
+		if len(l.slots) == 0 {
+			// Refilling failed earlier; try again so the error is seen.
+			p, err := l.newInstance(false)
+			if err != nil {
+				return nil, os.NewSyscallError("CreateNamedPipe", err)
+			}
+			l.slots = append(l.slots, p)
+		}
+		timeout := uint32(syscall.INFINITE)
+		if dl := l.deadline.Load(); dl != 0 {
+			d := time.Until(time.Unix(0, dl))
+			if d <= 0 {
+				return nil, os.ErrDeadlineExceeded
+			}
+			// Round up, so that the wait never ends just before the deadline.
+			ms := (d + time.Millisecond - 1) / time.Millisecond
+			timeout = uint32(min(ms, syscall.INFINITE-1))
+		}
+		handles = append(handles[:0], l.wake)
+		for _, p := range l.slots {
+			handles = append(handles, p.ev)
+		}
+		i, err := waitForMultipleObjects(uint32(len(handles)), &handles[0], false, timeout)
+		if err != nil {
+			return nil, os.NewSyscallError("WaitForMultipleObjects", err)
+		}
+		switch {
+		case i == syscall.WAIT_TIMEOUT:
+			continue
+		case i == waitObject0:
+			// Close or SetDeadline: look again at both.
+			resetEvent(l.wake)
+			continue
+		case i > waitObject0 && int(i-waitObject0) < len(handles):
+		default:
+			return nil, os.NewSyscallError("WaitForMultipleObjects", syscall.EINVAL)
+		}
+		k := int(i - waitObject0 - 1)
+		p := l.slots[k]
+		err = p.result()
+		if err == errorIOIncomplete {
+			continue // cannot happen with a manual-reset event that is set
+		}
+		// Put a fresh instance in the slot before handing this one out.
+		if q, nerr := l.newInstance(false); nerr == nil {
+			l.slots[k] = q
+		} else {
+			l.slots = append(l.slots[:k], l.slots[k+1:]...)
+		}
+		syscall.CloseHandle(p.ev)
+		p.ev = 0
+		if err != nil {
+			syscall.CloseHandle(p.h)
+			if err == errorNoData || err == syscall.ERROR_BROKEN_PIPE || err == errorPipeNotConnected {
+				continue // the client left before we got to it
+			}
+			return nil, os.NewSyscallError("ConnectNamedPipe", err)
+		}
+		return newPipeConn(p.h, l.msg, true, l.addr, &Addr{Net: netUnix})
+	}
+}
+
+func (l *Listener) close() error {
+	setEvent(l.wake)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closeSlots()
+	l.free()
+	return nil
+}
+
+func (l *Listener) setDeadline(t time.Time) error {
+	if l.closed.Load() {
+		return net.ErrClosed
+	}
+	var ns int64
+	if !t.IsZero() {
+		ns = t.UnixNano()
+		if ns == 0 {
+			ns = 1 // 0 means no deadline
+		}
+	}
+	l.deadline.Store(ns)
+	return setEvent(l.wake)
+}
+
+func (l *Listener) syscallConn() (syscall.RawConn, error) { return nil, errors.ErrUnsupported }
+
+// sysConn holds what a Windows connection needs beyond its file.
+type sysConn struct {
+	server bool // the pipe's server end
+}
+
+// newPipeConn wraps a connected overlapped pipe handle. It takes ownership of
+// h, even on error.
+func newPipeConn(h syscall.Handle, msg, server bool, laddr, raddr *Addr) (*Conn, error) {
+	f := os.NewFile(uintptr(h), raddr.Name)
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &Conn{f: f, rc: rc, laddr: laddr, raddr: raddr, msg: msg, sysConn: sysConn{server: server}}, nil
 }
 
 func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) {
-	return nil, nil, errors.ErrUnsupported
+	path, _, err := pipeName(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	addr := &Addr{Net: netUnix, Name: path}
+	p16, _ := syscall.UTF16PtrFromString(path)
+	flags := uint32(syscall.FILE_FLAG_OVERLAPPED | securitySqosPresent | securityIdentification)
+	if d.AllowImpersonation {
+		flags = syscall.FILE_FLAG_OVERLAPPED | securitySqosPresent | securityImpersonation
+	}
+	var h syscall.Handle
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, addr, mapCtxErr(err)
+		}
+		h, err = syscall.CreateFile(p16, syscall.GENERIC_READ|syscall.GENERIC_WRITE, 0, nil, syscall.OPEN_EXISTING, flags, 0)
+		if err == nil {
+			break
+		}
+		if err != errorPipeBusy {
+			return nil, addr, os.NewSyscallError("CreateFile", err)
+		}
+		// Every instance is taken: wait for one to come free, in slices
+		// short enough to notice the context ending.
+		wait := 50 * time.Millisecond
+		if dl, ok := ctx.Deadline(); ok {
+			wait = min(wait, time.Until(dl))
+		}
+		ms := max(uint32(wait/time.Millisecond), 1)
+		if err := waitNamedPipe(p16, ms); err != nil && err != errorSemTimeout && err != syscall.ERROR_FILE_NOT_FOUND {
+			return nil, addr, os.NewSyscallError("WaitNamedPipe", err)
+		}
+	}
+	var flagsInfo uint32
+	if err := getNamedPipeInfo(h, &flagsInfo, nil, nil, nil); err != nil {
+		syscall.CloseHandle(h)
+		return nil, addr, os.NewSyscallError("GetNamedPipeInfo", err)
+	}
+	if d.Message {
+		if flagsInfo&pipeTypeMessage == 0 {
+			syscall.CloseHandle(h)
+			return nil, addr, &argError{"the listener is not in message mode", syscall.EPROTOTYPE}
+		}
+		mode := uint32(pipeReadmodeMessage)
+		if err := setNamedPipeHandleState(h, &mode, nil, nil); err != nil {
+			syscall.CloseHandle(h)
+			return nil, addr, os.NewSyscallError("SetNamedPipeHandleState", err)
+		}
+	}
+	if d.ServerSID != "" {
+		if err := checkServer(h, d.ServerSID); err != nil {
+			syscall.CloseHandle(h)
+			return nil, addr, err
+		}
+	}
+	c, err := newPipeConn(h, d.Message, false, &Addr{Net: netUnix}, addr)
+	return c, addr, err
 }
 
-func (l *Listener) accept() (*Conn, error)                { return nil, errors.ErrUnsupported }
-func (l *Listener) close() error                          { return errors.ErrUnsupported }
-func (l *Listener) setDeadline(t time.Time) error         { return errors.ErrUnsupported }
-func (l *Listener) syscallConn() (syscall.RawConn, error) { return nil, errors.ErrUnsupported }
-func (c *Conn) shutdown(write bool) error                 { return errors.ErrUnsupported }
-func (c *Conn) peerCred() (*Cred, error)                  { return nil, errors.ErrUnsupported }
+// checkServer verifies that the process serving pipe h runs as the user
+// with the SID string want.
+func checkServer(h syscall.Handle, want string) error {
+	var pid uint32
+	if err := getNamedPipeServerProcessId(h, &pid); err != nil {
+		return os.NewSyscallError("GetNamedPipeServerProcessId", err)
+	}
+	sid, err := processSID(pid)
+	if err != nil {
+		return err
+	}
+	if !strings.EqualFold(sid, want) {
+		return &serverUserError{got: sid, want: want}
+	}
+	return nil
+}
 
+// serverUserError reports a pipe server running as an unexpected user. It
+// matches os.ErrPermission.
+type serverUserError struct{ got, want string }
+
+func (e *serverUserError) Error() string {
+	return "pipe server runs as " + e.got + ", not " + e.want
+}
+func (e *serverUserError) Is(target error) bool { return target == os.ErrPermission }
+
+// processSID returns the user SID of process pid as a string.
+func processSID(pid uint32) (string, error) {
+	ph, err := syscall.OpenProcess(processQueryLimitedInfo, false, pid)
+	if err != nil {
+		return "", os.NewSyscallError("OpenProcess", err)
+	}
+	defer syscall.CloseHandle(ph)
+	var tok syscall.Token
+	if err := syscall.OpenProcessToken(ph, syscall.TOKEN_QUERY, &tok); err != nil {
+		return "", os.NewSyscallError("OpenProcessToken", err)
+	}
+	defer tok.Close()
+	return tokenSID(tok)
+}
+
+func tokenSID(tok syscall.Token) (string, error) {
+	u, err := tok.GetTokenUser()
+	if err != nil {
+		return "", os.NewSyscallError("GetTokenInformation", err)
+	}
+	s, err := u.User.Sid.String()
+	if err != nil {
+		return "", os.NewSyscallError("ConvertSidToStringSid", err)
+	}
+	return s, nil
+}
+
+// ownerOnlySDDL returns a DACL that gives the current user and SYSTEM full
+// access and nobody else any.
+func ownerOnlySDDL() (string, error) {
+	tok, err := syscall.OpenCurrentProcessToken()
+	if err != nil {
+		return "", os.NewSyscallError("OpenProcessToken", err)
+	}
+	defer tok.Close()
+	sid, err := tokenSID(tok)
+	if err != nil {
+		return "", err
+	}
+	return "D:P(A;;GA;;;" + sid + ")(A;;GA;;;SY)", nil
+}
+
+// sddlToSD converts SDDL to a self-relative security descriptor, which the
+// caller frees with LocalFree.
+func sddlToSD(sddl string) (uintptr, error) {
+	s16, err := syscall.UTF16PtrFromString(sddl)
+	if err != nil {
+		return 0, &argError{"security descriptor contains a NUL byte", syscall.EINVAL}
+	}
+	var sd uintptr
+	if err := convertStringSecurityDescriptorToSecurityDescriptor(s16, sddlRevision1, &sd, nil); err != nil {
+		return 0, &sddlError{sddl, os.NewSyscallError("ConvertStringSecurityDescriptorToSecurityDescriptor", err)}
+	}
+	return sd, nil
+}
+
+// sddlError reports SDDL that Windows rejected. It unwraps to the system
+// call's error and matches syscall.EINVAL.
+type sddlError struct {
+	sddl string
+	err  error
+}
+
+func (e *sddlError) Error() string {
+	return "invalid security descriptor " + strconv.Quote(e.sddl) + ": " + e.err.Error()
+}
+func (e *sddlError) Unwrap() error        { return e.err }
+func (e *sddlError) Is(target error) bool { return target == syscall.EINVAL }
+
+// handle runs fn with the connection's pipe handle, which stays open while
+// fn runs.
+func (c *Conn) handle(fn func(h syscall.Handle) error) error {
+	var err error
+	if cerr := c.rc.Control(func(fd uintptr) { err = fn(syscall.Handle(fd)) }); cerr != nil {
+		return cerr
+	}
+	return err
+}
+
+func (c *Conn) read(b []byte) (int, error) {
+	n, err := c.f.Read(b)
+	if !c.msg || err == nil {
+		return n, err
+	}
+	if isErrno(err, syscall.ERROR_MORE_DATA) {
+		return n, nil // the rest of the message follows in the next Read
+	}
+	if err == io.EOF && n == 0 && len(b) > 0 {
+		// os.File reports both an empty message and the end as EOF; the
+		// pipe is still intact after an empty message.
+		if perr := c.handle(func(h syscall.Handle) error {
+			var avail uint32
+			return peekNamedPipe(h, nil, 0, nil, &avail, nil)
+		}); perr == nil {
+			return 0, nil
+		}
+	}
+	return n, err
+}
+
+func (c *Conn) write(b []byte) (int, error) {
+	if c.msg && len(b) == 0 {
+		return 0, c.writeEmpty()
+	}
+	return c.f.Write(b)
+}
+
+// isErrno reports whether err, possibly inside an *os.PathError, is e.
+func isErrno(err error, e syscall.Errno) bool {
+	if pe, ok := err.(*os.PathError); ok {
+		err = pe.Err
+	}
+	return err == e
+}
+
+// recvMsg reads one message. It first waits with a zero-length read, which
+// ends with ERROR_MORE_DATA when a non-empty message is ready, consumes an
+// empty one, and reports the end of the pipe: os.File alone cannot tell an
+// empty message from the end.
 func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (int, []*os.File, bool, error) {
-	return 0, nil, false, errors.ErrUnsupported
-}
-func (c *Conn) sendMsg(b []byte, files []*os.File, to sockaddr) (int, error) {
-	return 0, errors.ErrUnsupported
+	if maxFiles > 0 {
+		return 0, nil, false, errors.ErrUnsupported
+	}
+	if !c.msg {
+		return 0, nil, false, &argError{"not a message-mode connection", syscall.EINVAL}
+	}
+	_, err := c.f.Read(nil)
+	switch {
+	case err == nil:
+		return 0, nil, false, nil // an empty message
+	case err == io.EOF:
+		return 0, nil, false, io.EOF
+	case !isErrno(err, syscall.ERROR_MORE_DATA):
+		return 0, nil, false, err
+	}
+	if len(b) == 0 {
+		return 0, nil, true, nil
+	}
+	n, err := c.f.Read(b)
+	if isErrno(err, syscall.ERROR_MORE_DATA) {
+		return n, nil, true, nil
+	}
+	return n, nil, false, err
 }
 
-type sockaddr = any
+func (c *Conn) sendMsg(b []byte, files []*os.File, to sockaddr) (int, error) {
+	if len(files) > 0 {
+		return 0, errors.ErrUnsupported
+	}
+	if !c.msg {
+		return 0, &argError{"not a message-mode connection", syscall.EINVAL}
+	}
+	if len(b) == 0 {
+		return 0, c.writeEmpty()
+	}
+	if len(b) > math.MaxInt32 {
+		return 0, &argError{"message too long", syscall.EMSGSIZE}
+	}
+	return c.f.Write(b)
+}
+
+// writeEmpty sends an empty message, which os.File's Write does not: it
+// skips zero-length writes. The write is overlapped with its own event,
+// whose low bit keeps the completion off the runtime's port.
+func (c *Conn) writeEmpty() error {
+	ev, err := createEvent(nil, true, false, nil)
+	if err != nil {
+		return os.NewSyscallError("CreateEvent", err)
+	}
+	defer syscall.CloseHandle(ev)
+	return c.handle(func(h syscall.Handle) error {
+		var ov syscall.Overlapped
+		ov.HEvent = ev | 1
+		var n uint32
+		err := syscall.WriteFile(h, nil, &n, &ov)
+		if err == syscall.ERROR_IO_PENDING {
+			err = getOverlappedResult(h, &ov, &n, true)
+		}
+		if err != nil {
+			return &os.PathError{Op: "write", Path: c.f.Name(), Err: err}
+		}
+		return nil
+	})
+}
+
+func (c *Conn) shutdown(write bool) error { return errors.ErrUnsupported }
+
+func (c *Conn) peerCred() (*Cred, error) {
+	var pid uint32
+	err := c.handle(func(h syscall.Handle) error {
+		if c.server {
+			return os.NewSyscallError("GetNamedPipeClientProcessId", getNamedPipeClientProcessId(h, &pid))
+		}
+		return os.NewSyscallError("GetNamedPipeServerProcessId", getNamedPipeServerProcessId(h, &pid))
+	})
+	if err != nil {
+		return nil, err
+	}
+	sid, err := processSID(pid)
+	if err != nil {
+		return nil, err
+	}
+	return &Cred{PID: int(pid), UID: -1, GID: -1, SID: sid}, nil
+}
+
+func (c *Conn) impersonate(fn func() error) error {
+	if !c.server {
+		return &argError{"only the server end of a pipe can impersonate", syscall.EINVAL}
+	}
+	runtime.LockOSThread()
+	err := c.handle(func(h syscall.Handle) error {
+		return os.NewSyscallError("ImpersonateNamedPipeClient", impersonateNamedPipeClient(h))
+	})
+	if err != nil {
+		runtime.UnlockOSThread()
+		return err
+	}
+	defer func() {
+		if err := revertToSelf(); err != nil {
+			// The thread still wears the client's identity: keep it
+			// locked, so that it exits with this goroutine instead of
+			// running other code as the client.
+			return
+		}
+		runtime.UnlockOSThread()
+	}()
+	return fn()
+}
 
 func (c *Conn) file() (*os.File, error) { return nil, errors.ErrUnsupported }
 
 func sysConnPair(message bool) (*Conn, *Conn, error) { return nil, nil, errors.ErrUnsupported }
 
-var errMaxFiles = errors.New("maxFiles must be at least 1")
-
 func sysFileConn(f *os.File) (*Conn, error) { return nil, errors.ErrUnsupported }
 
-const netUnixgram = "unixgram"
-
-var errNoAddr = errors.New("no destination address")
+type sockaddr = any
 
 func (c *Conn) removeBound() {}
 

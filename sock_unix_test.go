@@ -5,13 +5,10 @@
 package ipc_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -19,7 +16,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -28,116 +24,8 @@ import (
 )
 
 func init() {
-	helpers["echo-server"] = helperEchoServer
-	helpers["echo-clients"] = helperEchoClients
 	helpers["dial-err"] = helperDialErr
-	helpers["peer-dial"] = helperPeerDial
 	helpers["list-sockets"] = helperListSockets
-}
-
-// helperEchoServer listens on args[0] with Reclaim set to args[1] == "reclaim",
-// prints the resolved name and echoes every connection until its standard
-// input closes.
-func helperEchoServer(args []string) int {
-	lc := ipc.ListenConfig{Reclaim: len(args) > 1 && args[1] == "reclaim"}
-	ln, err := lc.Listen(context.Background(), args[0])
-	if err != nil {
-		fmt.Println("error:", err)
-		return 1
-	}
-	fmt.Println(ln.Addr())
-	var wg sync.WaitGroup
-	go func() {
-		waitStdin()
-		ln.Close()
-	}()
-	for {
-		c, err := ln.AcceptConn()
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				break
-			}
-			fmt.Fprintln(os.Stderr, "accept:", err)
-			return 1
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer c.Close()
-			if _, err := io.Copy(c, c); err != nil {
-				fmt.Fprintln(os.Stderr, "echo:", err)
-				return
-			}
-			c.CloseWrite()
-		}()
-	}
-	wg.Wait()
-	return 0
-}
-
-// echoExchange sends size pseudo-random bytes over c while reading the echo
-// back, and checks that every byte came back in order.
-func echoExchange(c *ipc.Conn, size int, seed uint64) error {
-	data := make([]byte, size)
-	var key [32]byte
-	binary.LittleEndian.PutUint64(key[:], seed)
-	rand.NewChaCha8(key).Read(data)
-	errc := make(chan error, 1)
-	go func() {
-		_, err := c.Write(data)
-		if err == nil {
-			err = c.CloseWrite()
-		}
-		errc <- err
-	}()
-	got, err := io.ReadAll(c)
-	if werr := <-errc; werr != nil {
-		return werr
-	}
-	if err != nil {
-		return err
-	}
-	if !bytes.Equal(got, data) {
-		return fmt.Errorf("echo of %d bytes came back as %d different bytes", size, len(got))
-	}
-	return nil
-}
-
-// runClients dials name n times at once and runs an echo exchange of size
-// bytes on each connection.
-func runClients(name string, n, size int) error {
-	errc := make(chan error, n)
-	for i := 0; i < n; i++ {
-		go func() {
-			c, err := ipc.Dial(name)
-			if err != nil {
-				errc <- err
-				return
-			}
-			defer c.Close()
-			errc <- echoExchange(c, size, uint64(i))
-		}()
-	}
-	var first error
-	for i := 0; i < n; i++ {
-		if err := <-errc; err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
-
-// helperEchoClients runs args[1] clients of args[2] bytes each against the
-// echo server at args[0].
-func helperEchoClients(args []string) int {
-	n, _ := strconv.Atoi(args[1])
-	size, _ := strconv.Atoi(args[2])
-	fmt.Println("started")
-	if err := runClients(args[0], n, size); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return 0
 }
 
 // helperDialErr dials args[0] and prints how the dial went.
@@ -151,20 +39,6 @@ func helperDialErr(args []string) int {
 	var oe *net.OpError
 	fmt.Printf("op=%v permission=%v err=%v\n", errors.As(err, &oe) && oe.Op == "dial",
 		errors.Is(err, os.ErrPermission), err)
-	return 0
-}
-
-// helperPeerDial dials args[0], sends its pid and waits for EOF.
-func helperPeerDial(args []string) int {
-	c, err := ipc.Dial(args[0])
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer c.Close()
-	fmt.Println("dialed")
-	fmt.Fprintf(c, "%d\n", os.Getpid())
-	io.Copy(io.Discard, c)
 	return 0
 }
 
@@ -183,85 +57,6 @@ func helperListSockets(args []string) int {
 	}
 	fmt.Printf("sockets: %v\n", socks)
 	return 0
-}
-
-// TestServerInChild runs the server in a child process and 64 clients in
-// this one, each exchanging 1 MiB.
-func TestServerInChild(t *testing.T) {
-	for _, tr := range transports(t) {
-		t.Run(tr.name, func(t *testing.T) {
-			c, addr := startChild(t, helperCommand(t, "echo-server", tr.newName(t)))
-			if strings.HasPrefix(addr, "error") {
-				t.Fatal(addr)
-			}
-			if err := runClients(addr, 64, 1<<20); err != nil {
-				t.Fatal(err)
-			}
-			c.finish()
-		})
-	}
-}
-
-// TestClientsInChild runs the server in this process and 64 clients in a
-// child, each exchanging 1 MiB.
-func TestClientsInChild(t *testing.T) {
-	for _, tr := range transports(t) {
-		t.Run(tr.name, func(t *testing.T) {
-			ln := listen(t, tr.newName(t))
-			go func() {
-				for {
-					c, err := ln.AcceptConn()
-					if err != nil {
-						return
-					}
-					go func() {
-						defer c.Close()
-						io.Copy(c, c)
-						c.CloseWrite()
-					}()
-				}
-			}()
-			cmd := helperCommand(t, "echo-clients", ln.Addr().String(), "64", strconv.Itoa(1<<20))
-			out, err := cmd.Output()
-			if err != nil || string(out) != "started\n" {
-				t.Fatalf("clients: %v, output %q", err, out)
-			}
-		})
-	}
-}
-
-func TestPeerCred(t *testing.T) {
-	for _, tr := range transports(t) {
-		t.Run(tr.name, func(t *testing.T) {
-			ln := listen(t, tr.newName(t))
-			c, line := startChild(t, helperCommand(t, "peer-dial", ln.Addr().String()))
-			if line != "dialed" {
-				t.Fatal(line)
-			}
-			conn, err := ln.AcceptConn()
-			if err != nil {
-				t.Fatal(err)
-			}
-			cred, err := conn.PeerCred()
-			if err != nil {
-				t.Fatal(err)
-			}
-			var pid int
-			if _, err := fmt.Fscan(conn, &pid); err != nil {
-				t.Fatal(err)
-			}
-			conn.Close()
-			c.finish()
-			wantPID := c.cmd.Process.Pid
-			if runtime.GOOS == "dragonfly" || runtime.GOOS == "freebsd" && cred.PID == -1 {
-				wantPID = -1 // no PID from LOCAL_PEERCRED (FreeBSD before 13)
-			}
-			if cred.PID != wantPID || cred.UID != os.Geteuid() || cred.GID != os.Getegid() {
-				t.Errorf("PeerCred = %+v; want pid %d (child said %d), uid %d, gid %d",
-					cred, c.cmd.Process.Pid, pid, os.Geteuid(), os.Getegid())
-			}
-		})
-	}
 }
 
 // TestNoInheritance checks that a child started while listeners and

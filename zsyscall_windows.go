@@ -53,6 +53,7 @@ var (
 	procGetNamedPipeClientProcessId                          = modkernel32.NewProc("GetNamedPipeClientProcessId")
 	procGetNamedPipeInfo                                     = modkernel32.NewProc("GetNamedPipeInfo")
 	procGetNamedPipeServerProcessId                          = modkernel32.NewProc("GetNamedPipeServerProcessId")
+	procGetOverlappedResult                                  = modkernel32.NewProc("GetOverlappedResult")
 	procPeekNamedPipe                                        = modkernel32.NewProc("PeekNamedPipe")
 	procResetEvent                                           = modkernel32.NewProc("ResetEvent")
 	procSetEvent                                             = modkernel32.NewProc("SetEvent")
@@ -181,6 +182,18 @@ func getNamedPipeInfo(h syscall.Handle, flags *uint32, outSize *uint32, inSize *
 
 func getNamedPipeServerProcessId(h syscall.Handle, pid *uint32) (err error) {
 	r1, _, e1 := syscall.SyscallN(procGetNamedPipeServerProcessId.Addr(), uintptr(h), uintptr(unsafe.Pointer(pid)))
+	if uint32(r1) == 0 {
+		err = errnoErr(e1)
+	}
+	return
+}
+
+func getOverlappedResult(h syscall.Handle, o *syscall.Overlapped, n *uint32, wait bool) (err error) {
+	var _p0 uint32
+	if wait {
+		_p0 = 1
+	}
+	r1, _, e1 := syscall.SyscallN(procGetOverlappedResult.Addr(), uintptr(h), uintptr(unsafe.Pointer(o)), uintptr(unsafe.Pointer(n)), uintptr(_p0))
 	if uint32(r1) == 0 {
 		err = errnoErr(e1)
 	}
