@@ -5,7 +5,7 @@
 // library's contracts.
 //
 // A local socket is named by one string and served by the native transport of
-// each OS: a Unix domain socket on Unix. [*Listener] satisfies
+// each OS: a Unix domain socket on Unix, a named pipe on Windows. [*Listener] satisfies
 // [net.Listener] and [*Conn] satisfies [net.Conn] and [syscall.Conn], so
 // net/http, gRPC, bufio and anything else written against those interfaces
 // work over them unchanged.
@@ -35,6 +35,15 @@
 //     network namespace may connect to it; check [Conn.PeerCred] if that
 //     matters. On other Unix systems "@myapp" means the same as "myapp".
 //   - Any other name containing "/" is a file system path, used as given.
+//
+// On Windows, "myapp" and "@myapp" both name the pipe \\.\pipe\myapp, and a
+// name that starts with \\.\pipe\ is used as given; other paths are
+// rejected. Pipes created from bare or "@" names get a DACL that admits only
+// the current user and SYSTEM; pipes named by a full path get the system's
+// default unless [ListenConfig.SecurityDescriptor] says otherwise. This
+// mapping makes "@myapp" on Linux and "myapp" on Windows the names the Rust
+// crate interprocess gives its namespaced name "myapp", so Go and Rust
+// programs can meet.
 //
 // Empty names, names containing a NUL byte and names too long for the
 // platform's sockaddr (107 bytes for a Linux path or abstract name after the
@@ -84,11 +93,40 @@
 // not a socket, never displaces a live listener, and on Close removes its
 // socket file only if the file is still the one it created.
 //
+// # Windows
+//
+// Listeners keep several pipe instances waiting ([ListenConfig.Instances]),
+// each with an overlapped ConnectNamedPipe outstanding, so bursts of clients
+// connect without ERROR_PIPE_BUSY; a client that still finds every instance
+// taken waits in Dial until one frees or its context ends. Accepted and
+// dialed pipes are overlapped handles on the runtime's I/O completion port,
+// so Read, Write, deadlines and Close behave as on Unix. Accept's wait is the
+// one blocking wait on an OS thread (an event wait that Close and
+// SetDeadline interrupt).
+//
+// Remote clients are rejected unless [ListenConfig.AllowRemote] is set.
+// Clients dial with the identification impersonation level, so a server can
+// learn who they are ([Conn.PeerCred] gives the process ID and the user's
+// SID) but cannot act as them unless [Dialer.AllowImpersonation] is set;
+// [Conn.Impersonate] runs a function as the client. [Dialer.ServerSID]
+// refuses a pipe served by a process of another user, the defence against a
+// process that created the name first.
+//
+// Named pipes have no half close: CloseRead and CloseWrite report
+// errors.ErrUnsupported. Close never discards data: what was written before
+// Close stays readable by the peer (the pipe is closed, not disconnected),
+// and Close does not wait for the peer to read it. File passing, datagrams,
+// [ConnPair], [FileConn] and [Conn.File] are not available on Windows.
+//
+// In message mode, a message longer than the buffer given to [Conn.ReadMsg]
+// is reported as truncated and its remainder is returned by the next read,
+// where a Unix socket would discard it.
+//
 // # Platforms
 //
-// Local sockets work on Linux, Android, macOS, iOS, FreeBSD, NetBSD, OpenBSD
-// and DragonFly BSD. On every other target the package builds and its
-// functions return an error satisfying errors.Is(err, errors.ErrUnsupported).
+// Local sockets work on Linux, Android, macOS, iOS, FreeBSD, NetBSD, OpenBSD,
+// DragonFly BSD and Windows. On every other target the package builds and
+// its functions return an error satisfying errors.Is(err, errors.ErrUnsupported).
 package ipc
 
 import (

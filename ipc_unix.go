@@ -1155,7 +1155,9 @@ func sysDialPacket(ctx context.Context, name string) (*PacketConn, *Addr, error)
 	return p, raddr, nil
 }
 
-func (c *Conn) read(b []byte) (int, error)  { return c.f.Read(b) }
-func (c *Conn) write(b []byte) (int, error) { return c.f.Write(b) }
+func (c *Conn) close() error                               { return c.f.Close() }
+func (c *Conn) noteDeadline(t time.Time, read, write bool) {}
+func (c *Conn) read(b []byte) (int, error)                 { return c.f.Read(b) }
+func (c *Conn) write(b []byte) (int, error)                { return c.f.Write(b) }
 
 func (c *Conn) impersonate(fn func() error) error { return errors.ErrUnsupported }

@@ -397,8 +397,198 @@ func (l *Listener) setDeadline(t time.Time) error {
 func (l *Listener) syscallConn() (syscall.RawConn, error) { return nil, errors.ErrUnsupported }
 
 // sysConn holds what a Windows connection needs beyond its file.
+//
+// Message-mode reads do not go through os.File: a ReadFile that finds a
+// message longer than the buffer fails at once with ERROR_MORE_DATA, and
+// internal/poll then neither reports the bytes it did read (Wine reports 0
+// for them) nor expects the completion packet that Windows still queues for
+// such a warning status. They run here instead, overlapped with an event of
+// their own whose low bit keeps the completion off the runtime's port, and
+// wait for it on the calling thread. Empty messages are written the same way,
+// since os.File skips zero-length writes.
 type sysConn struct {
 	server bool // the pipe's server end
+	own    *ownIO
+}
+
+// ownIO is the state of a message-mode connection's own overlapped I/O.
+type ownIO struct {
+	closed  atomic.Bool
+	closeEv syscall.Handle // manual-reset, set once by Close
+	rd, wr  ownOp
+}
+
+// ownOp is one direction of ownIO. Its mutex serialises the calls; the
+// OVERLAPPED lives here, on the heap, for as long as the kernel may write it.
+type ownOp struct {
+	mu       sync.Mutex
+	ov       syscall.Overlapped
+	done     syscall.Handle // manual-reset: the operation completed
+	wake     syscall.Handle // manual-reset: the deadline changed
+	deadline atomic.Int64   // Unix nanoseconds, 0 for none
+}
+
+func newOwnIO() (*ownIO, error) {
+	o := new(ownIO)
+	for _, h := range []*syscall.Handle{&o.closeEv, &o.rd.done, &o.rd.wake, &o.wr.done, &o.wr.wake} {
+		ev, err := createEvent(nil, true, false, nil)
+		if err != nil {
+			o.free()
+			return nil, os.NewSyscallError("CreateEvent", err)
+		}
+		*h = ev
+	}
+	return o, nil
+}
+
+func (o *ownIO) free() {
+	for _, h := range []syscall.Handle{o.closeEv, o.rd.done, o.rd.wake, o.wr.done, o.wr.wake} {
+		if h != 0 {
+			syscall.CloseHandle(h)
+		}
+	}
+}
+
+func (c *Conn) close() error {
+	o := c.own
+	if o == nil {
+		return c.f.Close()
+	}
+	// Wake this connection's own waits before os.File cancels the I/O and
+	// waits for them to let go of the handle.
+	if o.closed.CompareAndSwap(false, true) {
+		setEvent(o.closeEv)
+	}
+	err := c.f.Close()
+	if err == nil {
+		o.free() // no call is inside the handle any more
+	}
+	return err
+}
+
+func (c *Conn) noteDeadline(t time.Time, read, write bool) {
+	o := c.own
+	if o == nil {
+		return
+	}
+	var ns int64
+	if !t.IsZero() {
+		ns = max(t.UnixNano(), 1) // 0 means none
+	}
+	if read {
+		o.rd.deadline.Store(ns)
+		setEvent(o.rd.wake)
+	}
+	if write {
+		o.wr.deadline.Store(ns)
+		setEvent(o.wr.wake)
+	}
+}
+
+// do runs one overlapped ReadFile (or WriteFile, with write set) on the
+// connection and waits for it, for the deadline or for Close. A read that
+// fills b with more of the message left ends with ERROR_MORE_DATA and n ==
+// len(b).
+func (c *Conn) do(write bool, b []byte) (n int, err error) {
+	o := c.own
+	op := &o.rd
+	if write {
+		op = &o.wr
+	}
+	op.mu.Lock()
+	defer op.mu.Unlock()
+	var pin runtime.Pinner
+	defer pin.Unpin()
+	if len(b) > 0 {
+		pin.Pin(&b[0])
+	}
+	err = c.handle(func(h syscall.Handle) error {
+		if o.closed.Load() {
+			return net.ErrClosed
+		}
+		if dl := op.deadline.Load(); dl != 0 && time.Now().UnixNano() >= dl {
+			return os.ErrDeadlineExceeded
+		}
+		op.ov = syscall.Overlapped{HEvent: op.done | 1}
+		resetEvent(op.done)
+		var qty uint32
+		var err error
+		if write {
+			err = syscall.WriteFile(h, b, &qty, &op.ov)
+		} else {
+			err = syscall.ReadFile(h, b, &qty, &op.ov)
+		}
+		if err != syscall.ERROR_IO_PENDING {
+			// Done already. A failed call's byte count is not reliable;
+			// ERROR_MORE_DATA is dealt with below.
+			if err == nil {
+				n = int(qty)
+			}
+			return err
+		}
+		handles := []syscall.Handle{op.done, o.closeEv, op.wake}
+		for {
+			timeout := uint32(syscall.INFINITE)
+			if dl := op.deadline.Load(); dl != 0 {
+				d := time.Until(time.Unix(0, dl))
+				if d < 0 {
+					d = 0
+				}
+				timeout = uint32(min((d+time.Millisecond-1)/time.Millisecond, syscall.INFINITE-1))
+			}
+			i, werr := waitForMultipleObjects(uint32(len(handles)), &handles[0], false, timeout)
+			if werr != nil {
+				// Cannot wait: make sure the kernel is done with the
+				// OVERLAPPED before giving up.
+				syscall.CancelIoEx(h, &op.ov)
+				getOverlappedResult(h, &op.ov, &qty, true)
+				return os.NewSyscallError("WaitForMultipleObjects", werr)
+			}
+			var cause error
+			switch i {
+			case waitObject0: // completed
+			case waitObject0 + 1:
+				cause = net.ErrClosed
+			case waitObject0 + 2:
+				resetEvent(op.wake)
+				continue
+			case syscall.WAIT_TIMEOUT:
+				if dl := op.deadline.Load(); dl == 0 || time.Now().UnixNano() < dl {
+					continue // the deadline moved
+				}
+				cause = os.ErrDeadlineExceeded
+			}
+			if cause != nil {
+				syscall.CancelIoEx(h, &op.ov)
+			}
+			err = getOverlappedResult(h, &op.ov, &qty, true)
+			n = int(qty)
+			if err == syscall.ERROR_OPERATION_ABORTED {
+				if cause == nil {
+					cause = net.ErrClosed // os.File's Close cancelled it
+				}
+				return cause
+			}
+			// Completed, perhaps while being cancelled: report what it did.
+			return err
+		}
+	})
+	switch err {
+	case syscall.ERROR_BROKEN_PIPE, errorPipeNotConnected:
+		if !write {
+			err = io.EOF
+		}
+	case syscall.ERROR_MORE_DATA:
+		n = len(b)
+	}
+	if err != nil && err != io.EOF && err != syscall.ERROR_MORE_DATA {
+		opName := "read"
+		if write {
+			opName = "write"
+		}
+		err = &os.PathError{Op: opName, Path: c.f.Name(), Err: err}
+	}
+	return n, err
 }
 
 // newPipeConn wraps a connected overlapped pipe handle. It takes ownership of
@@ -410,7 +600,14 @@ func newPipeConn(h syscall.Handle, msg, server bool, laddr, raddr *Addr) (*Conn,
 		f.Close()
 		return nil, err
 	}
-	return &Conn{f: f, rc: rc, laddr: laddr, raddr: raddr, msg: msg, sysConn: sysConn{server: server}}, nil
+	c := &Conn{f: f, rc: rc, laddr: laddr, raddr: raddr, msg: msg, sysConn: sysConn{server: server}}
+	if msg {
+		if c.own, err = newOwnIO(); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
 func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) {
@@ -538,7 +735,7 @@ func ownerOnlySDDL() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return "D:P(A;;GA;;;" + sid + ")(A;;GA;;;SY)", nil
+	return "D:P(A;;FA;;;" + sid + ")(A;;FA;;;SY)", nil
 }
 
 // sddlToSD converts SDDL to a self-relative security descriptor, which the
@@ -579,45 +776,25 @@ func (c *Conn) handle(fn func(h syscall.Handle) error) error {
 }
 
 func (c *Conn) read(b []byte) (int, error) {
-	n, err := c.f.Read(b)
-	if !c.msg || err == nil {
-		return n, err
+	if !c.msg {
+		return c.f.Read(b)
 	}
-	if isErrno(err, syscall.ERROR_MORE_DATA) {
-		return n, nil // the rest of the message follows in the next Read
-	}
-	if err == io.EOF && n == 0 && len(b) > 0 {
-		// os.File reports both an empty message and the end as EOF; the
-		// pipe is still intact after an empty message.
-		if perr := c.handle(func(h syscall.Handle) error {
-			var avail uint32
-			return peekNamedPipe(h, nil, 0, nil, &avail, nil)
-		}); perr == nil {
-			return 0, nil
-		}
+	// A message arrives in parts if b is short; an empty one reads as
+	// zero bytes.
+	n, err := c.do(false, b)
+	if err == syscall.ERROR_MORE_DATA {
+		err = nil
 	}
 	return n, err
 }
 
 func (c *Conn) write(b []byte) (int, error) {
 	if c.msg && len(b) == 0 {
-		return 0, c.writeEmpty()
+		return c.do(true, nil)
 	}
 	return c.f.Write(b)
 }
 
-// isErrno reports whether err, possibly inside an *os.PathError, is e.
-func isErrno(err error, e syscall.Errno) bool {
-	if pe, ok := err.(*os.PathError); ok {
-		err = pe.Err
-	}
-	return err == e
-}
-
-// recvMsg reads one message. It first waits with a zero-length read, which
-// ends with ERROR_MORE_DATA when a non-empty message is ready, consumes an
-// empty one, and reports the end of the pipe: os.File alone cannot tell an
-// empty message from the end.
 func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (int, []*os.File, bool, error) {
 	if maxFiles > 0 {
 		return 0, nil, false, errors.ErrUnsupported
@@ -625,20 +802,8 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (int, 
 	if !c.msg {
 		return 0, nil, false, &argError{"not a message-mode connection", syscall.EINVAL}
 	}
-	_, err := c.f.Read(nil)
-	switch {
-	case err == nil:
-		return 0, nil, false, nil // an empty message
-	case err == io.EOF:
-		return 0, nil, false, io.EOF
-	case !isErrno(err, syscall.ERROR_MORE_DATA):
-		return 0, nil, false, err
-	}
-	if len(b) == 0 {
-		return 0, nil, true, nil
-	}
-	n, err := c.f.Read(b)
-	if isErrno(err, syscall.ERROR_MORE_DATA) {
+	n, err := c.do(false, b)
+	if err == syscall.ERROR_MORE_DATA {
 		return n, nil, true, nil
 	}
 	return n, nil, false, err
@@ -651,40 +816,15 @@ func (c *Conn) sendMsg(b []byte, files []*os.File, to sockaddr) (int, error) {
 	if !c.msg {
 		return 0, &argError{"not a message-mode connection", syscall.EINVAL}
 	}
-	if len(b) == 0 {
-		return 0, c.writeEmpty()
-	}
 	if len(b) > math.MaxInt32 {
 		return 0, &argError{"message too long", syscall.EMSGSIZE}
 	}
-	return c.f.Write(b)
+	return c.write(b)
 }
 
-// writeEmpty sends an empty message, which os.File's Write does not: it
-// skips zero-length writes. The write is overlapped with its own event,
-// whose low bit keeps the completion off the runtime's port.
-func (c *Conn) writeEmpty() error {
-	ev, err := createEvent(nil, true, false, nil)
-	if err != nil {
-		return os.NewSyscallError("CreateEvent", err)
-	}
-	defer syscall.CloseHandle(ev)
-	return c.handle(func(h syscall.Handle) error {
-		var ov syscall.Overlapped
-		ov.HEvent = ev | 1
-		var n uint32
-		err := syscall.WriteFile(h, nil, &n, &ov)
-		if err == syscall.ERROR_IO_PENDING {
-			err = getOverlappedResult(h, &ov, &n, true)
-		}
-		if err != nil {
-			return &os.PathError{Op: "write", Path: c.f.Name(), Err: err}
-		}
-		return nil
-	})
+func (c *Conn) shutdown(write bool) error {
+	return c.handle(func(syscall.Handle) error { return errors.ErrUnsupported })
 }
-
-func (c *Conn) shutdown(write bool) error { return errors.ErrUnsupported }
 
 func (c *Conn) peerCred() (*Cred, error) {
 	var pid uint32

@@ -47,8 +47,9 @@ type ListenConfig struct {
 	// Message makes the listener's connections keep message boundaries:
 	// every WriteMsg (or Write) arrives as one message, read whole by one
 	// ReadMsg. Clients must dial with [Dialer.Message] set. It uses
-	// SOCK_SEQPACKET on Linux and the BSDs; macOS has no such socket type
-	// and reports an error satisfying errors.Is(err, errors.ErrUnsupported).
+	// SOCK_SEQPACKET on Linux and the BSDs and PIPE_TYPE_MESSAGE on
+	// Windows; macOS has no such socket type and reports an error
+	// satisfying errors.Is(err, errors.ErrUnsupported).
 	//
 	// On Linux, message-mode sockets have SO_PASSCRED on, so that an empty
 	// message can be told from the end of the connection (only real
@@ -326,7 +327,7 @@ func (c *Conn) Close() error {
 	if !c.ok() {
 		return syscall.EINVAL
 	}
-	if err := c.f.Close(); err != nil {
+	if err := c.close(); err != nil {
 		return c.opError("close", err)
 	}
 	return nil
@@ -389,6 +390,7 @@ func (c *Conn) SetDeadline(t time.Time) error {
 	if err := c.f.SetDeadline(t); err != nil {
 		return c.opError("set", err)
 	}
+	c.noteDeadline(t, true, true)
 	return nil
 }
 
@@ -402,6 +404,7 @@ func (c *Conn) SetReadDeadline(t time.Time) error {
 	if err := c.f.SetReadDeadline(t); err != nil {
 		return c.opError("set", err)
 	}
+	c.noteDeadline(t, true, false)
 	return nil
 }
 
@@ -415,6 +418,7 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 	if err := c.f.SetWriteDeadline(t); err != nil {
 		return c.opError("set", err)
 	}
+	c.noteDeadline(t, false, true)
 	return nil
 }
 
@@ -484,9 +488,10 @@ func (c *Conn) Impersonate(fn func() error) error {
 }
 
 // ReadMsg reads one whole message from a message-mode connection into b.
-// If the message is longer than b, b is filled, the rest of the message is
-// discarded and truncated is true. A message may be empty: n is 0 and err is
-// nil. At the end of the connection ReadMsg returns [io.EOF].
+// If the message is longer than b, b is filled and truncated is true; the
+// rest of the message is discarded on Unix and is returned by the next read
+// on Windows. A message may be empty: n is 0 and err is nil. At the end of
+// the connection ReadMsg returns [io.EOF].
 //
 // On a stream connection ReadMsg reports an error wrapping
 // [syscall.EINVAL]. Otherwise, if there is an error, it will be of type

@@ -348,6 +348,9 @@ func TestMessageTruncation(t *testing.T) {
 	if err != nil || trunc || string(buf[:n]) != " world" {
 		t.Fatalf("ReadMsg = %q, %v, %v; want \" world\"", buf[:n], trunc, err)
 	}
+	if n, trunc, err = server.ReadMsg(buf); err != nil || trunc || string(buf[:n]) != "next" {
+		t.Fatalf("ReadMsg = %q, %v, %v; want \"next\"", buf[:n], trunc, err)
+	}
 	// Plain Read returns a message in parts, without an error.
 	if _, err := client.WriteMsg([]byte("abcdef")); err != nil {
 		t.Fatal(err)
@@ -444,10 +447,10 @@ func TestCloseNoLoss(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		if err := cmd.Wait(); err != nil {
-			t.Fatal(err)
-		}
 		got, err := io.ReadAll(c)
+		if werr := cmd.Wait(); werr != nil {
+			t.Fatal(werr)
+		}
 		if err != nil || !bytes.Equal(got, want) {
 			t.Fatalf("read %d bytes, %v; want %d bytes, nil", len(got), err, len(want))
 		}
