@@ -101,13 +101,20 @@ func TestWinioClientMessageMode(t *testing.T) {
 	}
 	defer s.Close()
 	for _, m := range []string{"one", "two", string(data(100 << 10))} {
-		if _, err := c.Write([]byte(m)); err != nil {
-			t.Fatal(err)
-		}
+		// A message larger than the pipe's buffer is written while it is
+		// read.
+		errc := make(chan error, 1)
+		go func() {
+			_, err := c.Write([]byte(m))
+			errc <- err
+		}()
 		buf := make([]byte, 200<<10)
 		n, trunc, err := s.ReadMsg(buf)
 		if err != nil || trunc || string(buf[:n]) != m {
 			t.Fatalf("ReadMsg = %d bytes, %v, %v; want %d bytes", n, trunc, err, len(m))
+		}
+		if err := <-errc; err != nil {
+			t.Fatal(err)
 		}
 	}
 	if err := c.(interface{ CloseWrite() error }).CloseWrite(); err != nil {
