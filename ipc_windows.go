@@ -123,8 +123,10 @@ type sysListener struct {
 	pipeMode uint32
 	bufSize  uint32
 	msg      bool
-	wake     syscall.Handle // manual-reset event: Close or SetDeadline happened
-	deadline atomic.Int64   // Accept deadline in Unix nanoseconds, 0 for none
+	deadline atomic.Int64 // Accept deadline in Unix nanoseconds, 0 for none
+
+	wakeMu sync.Mutex     // guards wake's lifetime against SetDeadline racing Close
+	wake   syscall.Handle // manual-reset event: Close or SetDeadline happened
 
 	mu    sync.Mutex // serialises Accept and Close's cleanup; guards slots
 	slots []*pendingPipe
@@ -371,24 +373,27 @@ func (l *Listener) accept() (*Conn, error) {
 }
 
 func (l *Listener) close() error {
+	l.wakeMu.Lock()
 	setEvent(l.wake)
-	l.mu.Lock()
+	l.wakeMu.Unlock()
+	l.mu.Lock() // Accept has returned and will not wait again
 	defer l.mu.Unlock()
 	l.closeSlots()
+	l.wakeMu.Lock()
 	l.free()
+	l.wakeMu.Unlock()
 	return nil
 }
 
 func (l *Listener) setDeadline(t time.Time) error {
-	if l.closed.Load() {
+	l.wakeMu.Lock()
+	defer l.wakeMu.Unlock()
+	if l.closed.Load() || l.wake == 0 {
 		return net.ErrClosed
 	}
 	var ns int64
 	if !t.IsZero() {
-		ns = t.UnixNano()
-		if ns == 0 {
-			ns = 1 // 0 means no deadline
-		}
+		ns = max(t.UnixNano(), 1) // 0 means no deadline
 	}
 	l.deadline.Store(ns)
 	return setEvent(l.wake)
@@ -416,6 +421,9 @@ type ownIO struct {
 	closed  atomic.Bool
 	closeEv syscall.Handle // manual-reset, set once by Close
 	rd, wr  ownOp
+
+	evMu  sync.Mutex // guards the events' lifetime against SetDeadline racing Close
+	freed bool
 }
 
 // ownOp is one direction of ownIO. Its mutex serialises the calls; the
@@ -461,7 +469,11 @@ func (c *Conn) close() error {
 	}
 	err := c.f.Close()
 	if err == nil {
-		o.free() // no call is inside the handle any more
+		// No call is inside the handle any more.
+		o.evMu.Lock()
+		o.free()
+		o.freed = true
+		o.evMu.Unlock()
 	}
 	return err
 }
@@ -474,6 +486,11 @@ func (c *Conn) noteDeadline(t time.Time, read, write bool) {
 	var ns int64
 	if !t.IsZero() {
 		ns = max(t.UnixNano(), 1) // 0 means none
+	}
+	o.evMu.Lock()
+	defer o.evMu.Unlock()
+	if o.freed {
+		return
 	}
 	if read {
 		o.rd.deadline.Store(ns)
