@@ -2,6 +2,8 @@
 #
 # make ci    - everything CI runs (needs qemu-user-static; .ci/run installs it)
 # make demo  - two processes talking over a local socket
+# make test-windows - the windows/amd64 tests under Wine (.ci/wine.sh
+#              installs Wine with apt if it is missing)
 
 GO ?= go
 BENCHCOUNT ?= 1
@@ -12,17 +14,25 @@ TIMEOUT ?= 5m
 # Emulated CPUs for test-arch, as GOARCH:qemu-suffix.
 QEMU_ARCHES = arm64:aarch64 arm:arm s390x:s390x riscv64:riscv64 ppc64le:ppc64le
 
-.PHONY: all ci test race vet-all test-arch bench demo fmt-check deps-check generate check-generate
+.PHONY: all ci test race test-windows vet-all test-arch bench demo fmt-check deps-check generate check-generate
 
 all: ci
 
-ci: fmt-check deps-check check-generate vet-all test race test-arch
+ci: fmt-check deps-check check-generate vet-all test race test-windows test-arch
 
 test:
 	$(GO) test -count=1 -shuffle=on -timeout=$(TIMEOUT) ./...
 
 race:
 	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout=$(TIMEOUT) ./...
+
+# test-windows runs the tests for windows/amd64 under Wine. The first run
+# installs Wine and mingw (as root, with apt) and makes a Wine prefix in
+# ~/.cache/ipc-wine, about 30 s; later runs add about a second to go test.
+# One test: bash .ci/wine.sh test -count=1 -run '^TestName$$' -v .
+test-windows:
+	GO=$(GO) bash .ci/wine.sh test -count=1 -timeout=$(TIMEOUT) ./...
+	cd testdata/winio && GO=$(GO) bash ../../.ci/wine.sh test -count=1 -timeout=$(TIMEOUT) ./...
 
 # vet_one checks one GOOS/GOARCH target ($$1), printing nothing on success
 # and a FAIL line with the tool's output on failure. android and ios get
