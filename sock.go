@@ -203,7 +203,9 @@ func (l *Listener) SetDeadline(t time.Time) error {
 }
 
 // SyscallConn returns a raw connection to the listening socket, for
-// setting options the package does not cover.
+// setting options the package does not cover. On Windows a listener is a
+// set of pipe instances rather than one handle, and SyscallConn reports an
+// error satisfying errors.Is(err, errors.ErrUnsupported).
 func (l *Listener) SyscallConn() (syscall.RawConn, error) {
 	if !l.ok() {
 		return nil, syscall.EINVAL
@@ -423,7 +425,8 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 }
 
 // SyscallConn returns a raw connection to the socket, for system calls the
-// package does not cover. Its Read and Write wait on the runtime poller.
+// package does not cover. Its Read and Write wait on the runtime poller. On
+// Windows only its Control method is of use: it gives the pipe handle.
 func (c *Conn) SyscallConn() (syscall.RawConn, error) {
 	if !c.ok() {
 		return nil, syscall.EINVAL
@@ -443,6 +446,10 @@ func (c *Conn) SyscallConn() (syscall.RawConn, error) {
 //   - On OpenBSD it uses SO_PEERCRED, on NetBSD LOCAL_PEEREID; both report
 //     PID, UID and GID.
 //   - The GID is the effective group ID everywhere.
+//   - On Windows it reports the peer's process ID
+//     (GetNamedPipeClientProcessId on the server end,
+//     GetNamedPipeServerProcessId on the client end) and the SID of the user
+//     that process runs as; UID and GID are -1.
 //   - On other platforms it returns an error satisfying
 //     errors.Is(err, errors.ErrUnsupported).
 //
