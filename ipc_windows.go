@@ -805,12 +805,29 @@ func (c *Conn) read(b []byte) (int, error) {
 	return n, err
 }
 
-func (c *Conn) write(b []byte) (int, error) {
+func (c *Conn) write(b []byte) (n int, err error) {
 	if c.msg && len(b) == 0 {
-		return c.do(true, nil)
+		n, err = c.do(true, nil)
+	} else {
+		n, err = c.f.Write(b)
 	}
-	return c.f.Write(b)
+	if pe, ok := err.(*os.PathError); ok {
+		switch pe.Err {
+		case errorNoData, syscall.ERROR_BROKEN_PIPE, errorPipeNotConnected:
+			pe.Err = &brokenPipeError{pe.Err}
+		}
+	}
+	return n, err
 }
+
+// brokenPipeError marks a write to a pipe whose other end is closed. It
+// matches syscall.EPIPE, as the same write does on Unix, and unwraps to the
+// Windows error.
+type brokenPipeError struct{ err error }
+
+func (e *brokenPipeError) Error() string        { return e.err.Error() }
+func (e *brokenPipeError) Unwrap() error        { return e.err }
+func (e *brokenPipeError) Is(target error) bool { return target == syscall.EPIPE }
 
 func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (int, []*os.File, bool, error) {
 	if maxFiles > 0 {
@@ -854,9 +871,25 @@ func (c *Conn) peerCred() (*Cred, error) {
 	if err != nil {
 		return nil, err
 	}
-	sid, err := processSID(pid)
-	if err != nil {
-		return nil, err
+	var sid string
+	if c.server {
+		// The client's token, seen through impersonation, needs no access
+		// to the client's process and names the identity it connected
+		// with.
+		err = c.impersonate(func() error {
+			var tok syscall.Token
+			if err := openThreadToken(currentThread, syscall.TOKEN_QUERY, true, &tok); err != nil {
+				return os.NewSyscallError("OpenThreadToken", err)
+			}
+			defer tok.Close()
+			sid, err = tokenSID(tok)
+			return err
+		})
+	}
+	if !c.server || err != nil {
+		if sid, err = processSID(pid); err != nil {
+			return nil, err
+		}
 	}
 	return &Cred{PID: int(pid), UID: -1, GID: -1, SID: sid}, nil
 }

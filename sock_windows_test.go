@@ -568,3 +568,20 @@ func TestImpersonate(t *testing.T) {
 	}
 	wantErr(t, client.Impersonate(func() error { return nil }), "impersonate", syscall.EINVAL)
 }
+
+// TestWriteAfterPeerClosed checks that writing to a pipe whose other end is
+// closed fails with an error that matches syscall.EPIPE, as on Unix.
+func TestWriteAfterPeerClosed(t *testing.T) {
+	for _, tr := range transports(t) {
+		t.Run(tr.name, func(t *testing.T) {
+			client, server, _ := pair(t, tr)
+			server.Close()
+			_, err := client.Write([]byte("x"))
+			wantErr(t, err, "write", syscall.EPIPE)
+			if tr.message {
+				_, err = client.WriteMsg(nil)
+				wantErr(t, err, "write", syscall.EPIPE)
+			}
+		})
+	}
+}
