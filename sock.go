@@ -28,7 +28,9 @@ type ListenConfig struct {
 	// client can connect before it is in force. Only permission bits are
 	// allowed. Zero means 0600 for bare names and the umask's default for
 	// paths. Abstract names have no file, so a non-zero Mode is an error
-	// for them.
+	// for them. Windows pipes have no mode: a non-zero Mode is an error
+	// satisfying errors.Is(err, errors.ErrUnsupported) there; use
+	// SecurityDescriptor.
 	Mode os.FileMode
 
 	// Reclaim allows Listen to take over a path whose socket file was left
@@ -37,11 +39,14 @@ type ListenConfig struct {
 	// directory) and a connection attempt to it is refused; a live listener
 	// is never displaced and nothing that is not a socket is ever removed.
 	// Bare names always reclaim: their directory is private, so a stale
-	// socket there can only be the user's own.
+	// socket there can only be the user's own. Windows pipes vanish with
+	// their last handle, so there is nothing to reclaim and the field has no
+	// effect there.
 	Reclaim bool
 
 	// Backlog is the length of the queue of connections not yet accepted.
-	// Zero means the system maximum (somaxconn on Linux).
+	// Zero means the system maximum (somaxconn on Linux). On Windows,
+	// Instances plays this part and Backlog has no effect.
 	Backlog int
 
 	// Message makes the listener's connections keep message boundaries:
