@@ -585,3 +585,55 @@ func TestWriteAfterPeerClosed(t *testing.T) {
 		})
 	}
 }
+
+// impersonationLevel returns the impersonation level of the token the
+// server's thread wears while impersonating the client.
+func impersonationLevel(t *testing.T, server *ipc.Conn) uint32 {
+	t.Helper()
+	var level uint32
+	err := server.Impersonate(func() error {
+		const tokenQuery, tokenImpersonationLevel = 8, 9
+		thread, _, _ := procGetCurrentThread.Call()
+		var tok syscall.Token
+		r, _, err := procOpenThreadToken.Call(thread, tokenQuery, 1, uintptr(unsafe.Pointer(&tok)))
+		if r == 0 {
+			return fmt.Errorf("OpenThreadToken: %v", err)
+		}
+		defer tok.Close()
+		var n uint32
+		return syscall.GetTokenInformation(tok, tokenImpersonationLevel, (*byte)(unsafe.Pointer(&level)), 4, &n)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return level
+}
+
+// TestImpersonationLevel checks that clients let servers identify them
+// only, unless the Dialer allows impersonation.
+func TestImpersonationLevel(t *testing.T) {
+	skipOnWine(t, "wineserver's FSCTL_PIPE_IMPERSONATE gives the server a copy of its own token at SecurityImpersonation, whatever the client asked for")
+	const securityIdentification, securityImpersonation = 1, 2
+	for _, allow := range []bool{false, true} {
+		name := uniqueName("ipc-level")
+		ln := listen(t, name)
+		d := ipc.Dialer{AllowImpersonation: allow}
+		client, err := d.DialContext(context.Background(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer client.Close()
+		server, err := ln.AcceptConn()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer server.Close()
+		want := uint32(securityIdentification)
+		if allow {
+			want = securityImpersonation
+		}
+		if got := impersonationLevel(t, server); got != want {
+			t.Errorf("AllowImpersonation=%v: level %d; want %d", allow, got, want)
+		}
+	}
+}
