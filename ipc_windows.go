@@ -654,9 +654,11 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 		// short enough to notice the context ending.
 		wait := 50 * time.Millisecond
 		if dl, ok := ctx.Deadline(); ok {
-			wait = min(wait, time.Until(dl))
+			// Clamp before converting: a deadline that passed since the
+			// check above must not become a wait of 49 days.
+			wait = max(min(wait, time.Until(dl)), time.Millisecond)
 		}
-		ms := max(uint32(wait/time.Millisecond), 1)
+		ms := uint32(wait / time.Millisecond)
 		if err := waitNamedPipe(p16, ms); err != nil && err != errorSemTimeout && err != syscall.ERROR_FILE_NOT_FOUND {
 			return nil, addr, os.NewSyscallError("WaitNamedPipe", err)
 		}
