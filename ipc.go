@@ -75,6 +75,8 @@
 //     (the error also satisfies [context.DeadlineExceeded] when it came from
 //     a context).
 //   - [net.ErrClosed]: the listener or connection was closed.
+//   - [os.ErrProcessDone]: the process or process group a signal was sent
+//     to no longer exists (see [Signal]).
 //   - [errors.ErrUnsupported]: the feature does not exist on this platform.
 //   - [syscall.EINVAL] or [syscall.ENAMETOOLONG]: the name is malformed or
 //     too long.

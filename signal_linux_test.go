@@ -5,6 +5,7 @@ package ipc_test
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"syscall"
 	"testing"
@@ -14,9 +15,15 @@ import (
 
 // Real-time signals at both ends of the range and in between reach a child.
 func TestRealtimeSignalDelivered(t *testing.T) {
+	ns := []int{0, 3, 27, 29}
+	if os.Getenv("IPC_TEST_EXEC") != "" {
+		// qemu-user (7.2) keeps the two highest host signals for itself
+		// and cannot map the guest's 63 and 64: kill gives EINVAL.
+		ns = ns[:3]
+	}
 	var nums []string
 	var sigs []syscall.Signal
-	for _, n := range []int{0, 3, 29} {
+	for _, n := range ns {
 		sig, err := ipc.RealtimeSignal(n)
 		if err != nil {
 			t.Fatal(err)
