@@ -113,9 +113,10 @@ func SignalGroup(pgid int, sig os.Signal) error {
 //
 // On Unix it sets Setpgid (with Pgid 0), so that [SignalGroup] reaches the
 // child and its descendants and nothing else, and a signal sent to the
-// parent's group (CTRL+C at a terminal) no longer reaches the child. If
-// Setsid is already set, the child leads a new session and with it a new
-// group, and nothing is changed.
+// parent's group (CTRL+C at a terminal) no longer reaches the child. Being
+// outside the terminal's foreground group, the child is stopped by SIGTTIN
+// if it reads from the terminal. If Setsid is already set, the child leads
+// a new session and with it a new group, and nothing is changed.
 //
 // On other platforms NewProcessGroup does nothing.
 func NewProcessGroup(cmd *exec.Cmd) {
@@ -132,8 +133,8 @@ func NewProcessGroup(cmd *exec.Cmd) {
 // Go runtime keep the first ones for themselves: glibc uses 32 and 33 and
 // calls 34 its SIGRTMIN (the number `kill -l` shows on glibc systems), musl
 // also uses 34 and calls 35 its SIGRTMIN, and the Go runtime reserves all
-// three, using 33 itself, so a Go program cannot receive them through
-// os/signal. SIGRTMIN+n here is therefore musl's SIGRTMIN+n and glibc's
+// three: it uses 33 itself and passes 32 and 34 to os/signal only when they
+// come from kill(2). SIGRTMIN+n here is therefore musl's SIGRTMIN+n and glibc's
 // SIGRTMIN+n+1; to signal a glibc program that expects its SIGRTMIN+n, send
 // syscall.Signal(34+n) instead. On MIPS the kernel has signals up to 127,
 // but os/signal cannot receive those above 64.
@@ -230,17 +231,16 @@ func (w *SignalWaiter) Wait(ctx context.Context) (os.Signal, error) {
 var errWaiterStopped = &argError{"ipc: SignalWaiter is stopped", net.ErrClosed}
 
 // Stop ends the waiter's reception of its signals and leaves their handling
-// as it was before NewSignalWaiter, as far as os/signal allows: a signal
-// for which other channels are registered with signal.Notify is still
-// delivered to them; otherwise it gets the default handling of a Go program
-// back (SIGHUP, SIGINT and SIGTERM end it, most others are caught and
-// dropped; see os/signal). A signal
-// that was ignored (by [signal.Ignore], or from program start, as under
-// nohup) is ignored again; if another goroutine has registered a channel for
-// such a signal in the meantime, that registration is cancelled too,
-// because os/signal cannot ignore a signal for some channels only. Stop
-// returns once no more signals will arrive; it may be called more than once
-// and concurrently with Wait.
+// as it was before NewSignalWaiter, as far as os/signal allows. A signal for
+// which other channels are registered with signal.Notify is still delivered
+// to them; otherwise it gets the default handling of a Go program back
+// (SIGHUP, SIGINT and SIGTERM end it, most others are caught and dropped;
+// see os/signal). A signal that was ignored, by [signal.Ignore] or from
+// program start (as under nohup), is ignored again; if another goroutine has
+// registered a channel for such a signal in the meantime, that registration
+// is cancelled too, because os/signal cannot ignore a signal for some
+// channels only. Stop returns once no more signals will arrive; it may be
+// called more than once, and concurrently with Wait.
 func (w *SignalWaiter) Stop() {
 	w.stop.Do(func() {
 		signal.Stop(w.c)
@@ -291,5 +291,5 @@ func (e *goneError) Is(target error) bool { return target == os.ErrProcessDone }
 
 // unsupportedSignal reports a signal the platform cannot send or receive.
 func unsupportedSignal(sig os.Signal) error {
-	return &argError{"ipc: signal " + sig.String() + " is not supported on " + runtime.GOOS, errors.ErrUnsupported}
+	return &argError{"ipc: signal " + strconv.Quote(sig.String()) + " is not supported on " + runtime.GOOS, errors.ErrUnsupported}
 }
