@@ -121,7 +121,7 @@ func sysSocketpair(typ int) ([2]int, error) {
 // Go runtime reserves all three: it uses 33 itself for per-thread system
 // calls (never passed on to os/signal), and passes 32 and 34 on only when
 // they come from kill(2), not from sigqueue(3). os/signal handles signals up
-// to 64 on every architecture, MIPS included, where the kernel has 127.
+// to 64 on every architecture, MIPS included, where the kernel has 128.
 const (
 	rtSigMin = 35
 	rtSigMax = 64

@@ -1177,7 +1177,8 @@ func sysSignal(p *os.Process, sig os.Signal) (string, error) {
 	}
 	// os.Process.Signal sends through p's pidfd where it has one (Linux
 	// 5.4 and later) and with kill(2) otherwise. It reports a process that
-	// has been waited for, or has vanished, as os.ErrProcessDone.
+	// has been waited for, or has vanished, as os.ErrProcessDone. The
+	// error names kill either way.
 	return "kill", goneErr(p.Signal(s))
 }
 

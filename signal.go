@@ -136,7 +136,7 @@ func NewProcessGroup(cmd *exec.Cmd) {
 // three: it uses 33 itself and passes 32 and 34 to os/signal only when they
 // come from kill(2). SIGRTMIN+n here is therefore musl's SIGRTMIN+n and glibc's
 // SIGRTMIN+n+1; to signal a glibc program that expects its SIGRTMIN+n, send
-// syscall.Signal(34+n) instead. On MIPS the kernel has signals up to 127,
+// syscall.Signal(34+n) instead. On MIPS the kernel has signals up to 128,
 // but os/signal cannot receive those above 64.
 //
 // An n out of range gives an error wrapping [syscall.EINVAL]. On platforms
