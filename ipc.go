@@ -19,6 +19,13 @@
 // ([ConnPair], [Conn.File], [FileConn]), file passing ([Conn.SendFiles],
 // [Conn.RecvFiles]) and peer credentials ([Conn.PeerCred], [Conn.RecvCred]).
 //
+// Signals complement os/signal: [Signal] and [SignalGroup] send them to a
+// process or a process group started with [NewProcessGroup], including a
+// portable way to ask a child to stop (os.Interrupt, which travels as
+// CTRL_BREAK_EVENT on Windows), [RealtimeSignal] names the Linux real-time
+// signals, and [WaitSignal] and [SignalWaiter] wait for signals with a
+// context. See [Signal] for what each platform can deliver.
+//
 // # Names
 //
 // One string names a local socket:
@@ -68,6 +75,8 @@
 //     (the error also satisfies [context.DeadlineExceeded] when it came from
 //     a context).
 //   - [net.ErrClosed]: the listener or connection was closed.
+//   - [os.ErrProcessDone]: the process or process group a signal was sent
+//     to no longer exists (see [Signal]).
 //   - [errors.ErrUnsupported]: the feature does not exist on this platform.
 //   - [syscall.EINVAL] or [syscall.ENAMETOOLONG]: the name is malformed or
 //     too long.
@@ -125,8 +134,9 @@
 // # Platforms
 //
 // Local sockets work on Linux, Android, macOS, iOS, FreeBSD, NetBSD, OpenBSD,
-// DragonFly BSD and Windows. On every other target the package builds and
-// its functions return an error satisfying errors.Is(err, errors.ErrUnsupported).
+// DragonFly BSD and Windows, and so do signals. On every other target the
+// package builds and its functions return an error satisfying
+// errors.Is(err, errors.ErrUnsupported).
 package ipc
 
 import (

@@ -221,3 +221,21 @@ func recvmsgNoName(fd int, p, oob []byte, flags int) (n, oobn, rflags int, err e
 	n, oobn, rflags, _, err = syscall.Recvmsg(fd, p, oob, flags)
 	return n, oobn, rflags, err
 }
+
+// ---- signals (signal.go) ----
+
+// No real-time signals: FreeBSD has them from 65 on, but the Go runtime
+// handles only signals up to 32 on the BSDs, so a Go program cannot
+// receive them.
+const rtSigMin, rtSigMax = 0, 0
+
+// maxSignal returns the highest signal os/signal can deliver: the runtime's
+// NSIG-1.
+func maxSignal() int {
+	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
+		return 31
+	}
+	return 32
+}
+
+func runtimeSignal(s syscall.Signal) bool { return false }

@@ -113,3 +113,23 @@ func sysSocketpair(typ int) ([2]int, error) {
 	fds, err := syscall.Socketpair(syscall.AF_UNIX, typ|syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC, 0)
 	return fds, os.NewSyscallError("socketpair", err)
 }
+
+// ---- signals (signal.go) ----
+
+// The real-time signals RealtimeSignal hands out. The kernel's are 32 to 64
+// (SIGRTMIN, SIGRTMAX), but glibc keeps 32 and 33 and musl also 34, and the
+// Go runtime reserves all three: it uses 33 itself for per-thread system
+// calls (never passed on to os/signal), and passes 32 and 34 on only when
+// they come from kill(2), not from sigqueue(3). os/signal handles signals up
+// to 64 on every architecture, MIPS included, where the kernel has 128.
+const (
+	rtSigMin = 35
+	rtSigMax = 64
+)
+
+// maxSignal returns the highest signal os/signal can deliver.
+func maxSignal() int { return 64 }
+
+// runtimeSignal reports the signals the Go runtime keeps for itself and the
+// C libraries (see rtSigMin).
+func runtimeSignal(s syscall.Signal) bool { return s >= 32 && s < rtSigMin }

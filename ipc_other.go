@@ -10,7 +10,9 @@ package ipc
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
+	"os/exec"
 	"syscall"
 	"time"
 )
@@ -78,3 +80,26 @@ func (c *Conn) noteDeadline(t time.Time, read, write bool) {}
 func (c *Conn) read(b []byte) (int, error)                 { return c.f.Read(b) }
 func (c *Conn) write(b []byte) (int, error)                { return c.f.Write(b) }
 func (c *Conn) impersonate(fn func() error) error          { return errors.ErrUnsupported }
+
+// ---- signals (signal.go) ----
+
+const maxPID = math.MaxInt32
+
+const rtSigMin, rtSigMax = 0, 0
+
+func sysSignal(p *os.Process, sig os.Signal) (string, error) { return "", unsupportedSignal(sig) }
+
+func sysSignalGroup(pgid int, sig os.Signal) (string, error) { return "", unsupportedSignal(sig) }
+
+func sysNewProcessGroup(cmd *exec.Cmd) {}
+
+func rtSignal(n int) os.Signal { return nil }
+
+// checkWaitSignal leaves the choice to os/signal, except for Kill, which no
+// platform lets a program catch.
+func checkWaitSignal(sig os.Signal) error {
+	if sig == os.Kill {
+		return &argError{"ipc: signal " + sig.String() + " cannot be caught", syscall.EINVAL}
+	}
+	return nil
+}

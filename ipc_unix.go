@@ -13,8 +13,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"math"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -1161,3 +1163,70 @@ func (c *Conn) read(b []byte) (int, error)                 { return c.f.Read(b) 
 func (c *Conn) write(b []byte) (int, error)                { return c.f.Write(b) }
 
 func (c *Conn) impersonate(fn func() error) error { return errors.ErrUnsupported }
+
+// ---- signals (signal.go) ----
+
+// maxPID is the largest pid_t. A larger int would be cut to 32 bits by
+// kill(2) and could turn into a negative number, that is a process group.
+const maxPID = math.MaxInt32
+
+func sysSignal(p *os.Process, sig os.Signal) (string, error) {
+	s, ok := sig.(syscall.Signal)
+	if !ok {
+		return "", unsupportedSignal(sig)
+	}
+	// os.Process.Signal sends through p's pidfd where it has one (Linux
+	// 5.4 and later) and with kill(2) otherwise. It reports a process that
+	// has been waited for, or has vanished, as os.ErrProcessDone. The
+	// error names kill either way.
+	return "kill", goneErr(p.Signal(s))
+}
+
+func sysSignalGroup(pgid int, sig os.Signal) (string, error) {
+	s, ok := sig.(syscall.Signal)
+	if !ok {
+		return "", unsupportedSignal(sig)
+	}
+	return "kill", goneErr(syscall.Kill(-pgid, s))
+}
+
+// goneErr marks ESRCH and os.ErrProcessDone as a goneError wrapping ESRCH.
+func goneErr(err error) error {
+	if err == syscall.ESRCH || err == os.ErrProcessDone {
+		return &goneError{syscall.ESRCH}
+	}
+	return err
+}
+
+func sysNewProcessGroup(cmd *exec.Cmd) {
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	a := cmd.SysProcAttr
+	if a.Setsid {
+		// setsid makes the child lead a new group already, and a
+		// session leader may not call setpgid.
+		return
+	}
+	a.Setpgid = true
+	a.Pgid = 0
+}
+
+func rtSignal(n int) os.Signal { return syscall.Signal(rtSigMin + n) }
+
+// checkWaitSignal rejects signals os/signal can never deliver: those that
+// cannot be caught, numbers out of range and those the runtime keeps.
+func checkWaitSignal(sig os.Signal) error {
+	s, ok := sig.(syscall.Signal)
+	switch {
+	case !ok:
+		return unsupportedSignal(sig)
+	case s == syscall.SIGKILL || s == syscall.SIGSTOP:
+		return &argError{"ipc: signal " + s.String() + " cannot be caught", syscall.EINVAL}
+	case s < 1 || int(s) > maxSignal():
+		return &argError{"ipc: signal " + strconv.Itoa(int(s)) + " out of range 1.." + strconv.Itoa(maxSignal()) + " on " + runtime.GOOS, syscall.EINVAL}
+	case runtimeSignal(s):
+		return &argError{"ipc: signal " + strconv.Itoa(int(s)) + " is reserved by the Go runtime", syscall.EINVAL}
+	}
+	return nil
+}

@@ -12,6 +12,7 @@ import (
 	"math"
 	"net"
 	"os"
+	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
@@ -942,4 +943,112 @@ func sysDialPacket(ctx context.Context, name string) (*PacketConn, *Addr, error)
 
 func (c *Conn) recvCred(b []byte, from *string) (int, *Cred, bool, error) {
 	return 0, nil, false, errors.ErrUnsupported
+}
+
+// ---- signals (signal.go) ----
+
+// maxPID is the largest process ID: a DWORD.
+const maxPID = math.MaxUint32
+
+const ctrlBreakEvent = 1 // CTRL_BREAK_EVENT
+
+// Windows has no real-time signals.
+const rtSigMin, rtSigMax = 0, 0
+
+func sysSignal(p *os.Process, sig os.Signal) (string, error) {
+	s, ok := sig.(syscall.Signal)
+	if !ok || (s != 0 && s != syscall.SIGINT && s != syscall.SIGKILL) {
+		return "", unsupportedSignal(sig)
+	}
+	call, access := "GenerateConsoleCtrlEvent", uint32(syscall.SYNCHRONIZE)
+	switch s {
+	case syscall.SIGKILL:
+		call, access = "TerminateProcess", access|syscall.PROCESS_TERMINATE
+	case 0:
+		call = "WaitForSingleObject"
+	}
+	if err := handleHeld(p); err != nil {
+		if err == os.ErrProcessDone {
+			return call, err
+		}
+		return "", err
+	}
+	// p holds a handle to the process, and an open handle keeps the pid
+	// from being reused, so the process OpenProcess finds is p (unless
+	// another goroutine waits for p at this very moment, which closes that
+	// handle; os.Process.WithHandle, new in Go 1.26, would close that gap).
+	h, err := syscall.OpenProcess(access, false, uint32(p.Pid))
+	if err != nil {
+		return "OpenProcess", err
+	}
+	defer syscall.CloseHandle(h)
+	if exited(h) {
+		return call, os.ErrProcessDone
+	}
+	switch s {
+	case 0:
+		return call, nil
+	case syscall.SIGKILL:
+		err := syscall.TerminateProcess(h, 1)
+		if err != nil && exited(h) {
+			// It exited by itself meanwhile (TerminateProcess
+			// reports ACCESS_DENIED for an exited process).
+			err = os.ErrProcessDone
+		}
+		return call, err
+	}
+	// h stays open during the call, so p.Pid still names p.
+	return call, generateConsoleCtrlEvent(ctrlBreakEvent, uint32(p.Pid))
+}
+
+// handleHeld reports whether p still holds its process handle: it returns
+// os.ErrProcessDone once p has been waited for or released (os cannot tell
+// the two apart on Windows, and either way p's pid may have been reused).
+//
+// It asks os.Process.Signal, which makes no system call for a signal other
+// than Kill; it only checks p's state. For a Process that os did not make
+// (a literal, which os documents as invalid on Windows) it panics before
+// touching anything; that is reported as an EINVAL argument error instead.
+func handleHeld(p *os.Process) (err error) {
+	defer func() {
+		if recover() != nil {
+			err = &argError{"ipc: signal to a Process not made by package os", syscall.EINVAL}
+		}
+	}()
+	switch p.Signal(syscall.Signal(0)) {
+	case os.ErrProcessDone, syscall.EINVAL:
+		return os.ErrProcessDone
+	}
+	return nil
+}
+
+// exited reports whether the process h has exited.
+func exited(h syscall.Handle) bool {
+	ev, err := syscall.WaitForSingleObject(h, 0)
+	return err == nil && ev == syscall.WAIT_OBJECT_0
+}
+
+func sysSignalGroup(pgid int, sig os.Signal) (string, error) {
+	if s, ok := sig.(syscall.Signal); !ok || s != syscall.SIGINT {
+		return "", unsupportedSignal(sig)
+	}
+	return "GenerateConsoleCtrlEvent", generateConsoleCtrlEvent(ctrlBreakEvent, uint32(pgid))
+}
+
+func sysNewProcessGroup(cmd *exec.Cmd) {
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	cmd.SysProcAttr.CreationFlags |= syscall.CREATE_NEW_PROCESS_GROUP
+}
+
+func rtSignal(n int) os.Signal { return nil }
+
+// checkWaitSignal accepts the two signals the Go runtime makes of console
+// control events.
+func checkWaitSignal(sig os.Signal) error {
+	if s, ok := sig.(syscall.Signal); ok && (s == syscall.SIGINT || s == syscall.SIGTERM) {
+		return nil
+	}
+	return unsupportedSignal(sig)
 }

@@ -1,0 +1,295 @@
+// Copyright 2026 The ipc Authors. SPDX-License-Identifier: MIT OR Apache-2.0
+
+package ipc
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"os/signal"
+	"runtime"
+	"strconv"
+	"sync"
+	"syscall"
+)
+
+// Signal sends sig to the process p, which must come from
+// [os.StartProcess], [os.FindProcess] or [exec.Cmd.Start]. What can be sent
+// depends on the platform:
+//
+//   - Unix: any [syscall.Signal], including 0, which only checks that p
+//     exists. On Linux the signal goes through p's pidfd when it has one
+//     (os.StartProcess and os.FindProcess open one on Linux 5.4 and later),
+//     so it can never reach another process that has taken over p's pid.
+//     [RealtimeSignal] names the Linux real-time signals.
+//   - Windows: [os.Interrupt] becomes a CTRL_BREAK_EVENT console control
+//     event for the process group that p leads, which the Go runtime of a
+//     receiving Go program turns back into os.Interrupt (see
+//     [SignalWaiter]). p must have been started with [NewProcessGroup] (or
+//     the CREATE_NEW_PROCESS_GROUP flag) and must share the caller's
+//     console; the event reaches every process of p's group that does.
+//     Beware: Windows delivers an event addressed to a process that does
+//     not lead a group to every process on the console, the caller
+//     included, and offers no documented way to check leadership first.
+//     [os.Kill] terminates p with exit code 1, as [os.Process.Kill] does.
+//     syscall.Signal(0) checks that p is still running. Both hold a handle
+//     to p during the call, so they cannot reach another process that has
+//     taken over its pid. Any other signal gives an error satisfying
+//     errors.Is(err, errors.ErrUnsupported).
+//   - Wine (as of Wine 8) cannot deliver console control events:
+//     GenerateConsoleCtrlEvent fails, so os.Interrupt reports an error
+//     there. os.Kill and 0 work.
+//   - Other platforms: errors.ErrUnsupported.
+//
+// A nil p, a pid that is not positive (kill(2) would take 0 and negative
+// numbers for process groups or for every process) or too large for the
+// platform, and a nil sig are rejected before any system call, with an
+// error wrapping [syscall.EINVAL]. A process that has been waited for, or no
+// longer exists, gives an error of type [*os.SyscallError] satisfying
+// errors.Is(err, os.ErrProcessDone); on Unix it also wraps [syscall.ESRCH].
+// On Unix a process that has exited but has not been waited for still
+// exists (as a zombie) and accepts signals; on Windows it gives
+// os.ErrProcessDone, and so does one released with [os.Process.Release],
+// which os cannot tell from one waited for. Other errors are of type
+// *os.SyscallError too.
+func Signal(p *os.Process, sig os.Signal) error {
+	if p == nil {
+		return &argError{"ipc: signal to a nil process", syscall.EINVAL}
+	}
+	if p.Pid <= 0 || int64(p.Pid) > maxPID {
+		return &argError{"ipc: signal to process " + strconv.Itoa(p.Pid) + ": pid out of range", syscall.EINVAL}
+	}
+	if sig == nil {
+		return &argError{"ipc: nil signal", syscall.EINVAL}
+	}
+	call, err := sysSignal(p, sig)
+	return signalErr(call, err)
+}
+
+// SignalGroup sends sig to every process of the process group pgid. The
+// group ID of a process started with [NewProcessGroup] is its pid, so
+// SignalGroup(cmd.Process.Pid, sig) reaches the child and every descendant
+// that has stayed in its group. SignalGroup(cmd.Process.Pid, os.Interrupt)
+// is thus the portable way to ask a child and its descendants to stop:
+// [Signal] reaches only the child on Unix, but the whole group on Windows.
+//
+// On Unix any [syscall.Signal] can be sent. On Windows only [os.Interrupt]
+// can: it becomes a CTRL_BREAK_EVENT for the group, which reaches the
+// group's processes that share the caller's console; pgid must be the pid of
+// a group leader (see [Signal] for what Windows does otherwise). Windows has
+// no way to terminate a group, so os.Kill gives errors.ErrUnsupported there.
+//
+// pgid must be greater than 1: kill(2) reads 0 as the caller's own group
+// and -1 as every process the caller may signal, the group of init (1) can
+// only be named as -1, and GenerateConsoleCtrlEvent reads 0 as every process
+// on the console. Such values, and a nil sig, are rejected before any system
+// call with an error wrapping [syscall.EINVAL]; to signal your own group, pass
+// its ID (syscall.Getpgrp() on Unix). A group without processes gives an
+// error satisfying errors.Is(err, os.ErrProcessDone) that on Unix also wraps
+// [syscall.ESRCH]. Other errors are of type [*os.SyscallError].
+func SignalGroup(pgid int, sig os.Signal) error {
+	if pgid <= 1 || int64(pgid) > maxPID {
+		return &argError{"ipc: signal to process group " + strconv.Itoa(pgid) + ": group ID out of range", syscall.EINVAL}
+	}
+	if sig == nil {
+		return &argError{"ipc: nil signal", syscall.EINVAL}
+	}
+	call, err := sysSignalGroup(pgid, sig)
+	return signalErr(call, err)
+}
+
+// NewProcessGroup makes cmd start its process as the leader of a new process
+// group, whose ID is then the process's pid. It must be called before
+// cmd.Start. Other fields of cmd.SysProcAttr are kept; it is allocated if
+// nil.
+//
+// On Windows this is what lets [Signal] and [SignalGroup] deliver
+// [os.Interrupt] to the child (as a CTRL_BREAK_EVENT). It sets
+// CREATE_NEW_PROCESS_GROUP, which also makes the child ignore CTRL+C typed
+// at the console; CTRL+BREAK still reaches it. The child must share the
+// console: do not combine it with CREATE_NEW_CONSOLE or DETACHED_PROCESS.
+//
+// On Unix it sets Setpgid (with Pgid 0), so that [SignalGroup] reaches the
+// child and its descendants and nothing else, and a signal sent to the
+// parent's group (CTRL+C at a terminal) no longer reaches the child. Being
+// outside the terminal's foreground group, the child is stopped by SIGTTIN
+// if it reads from the terminal. If Setsid is already set, the child leads
+// a new session and with it a new group, and nothing is changed.
+//
+// On other platforms NewProcessGroup does nothing.
+func NewProcessGroup(cmd *exec.Cmd) {
+	sysNewProcessGroup(cmd)
+}
+
+// RealtimeSignal returns the Linux real-time signal SIGRTMIN+n, where
+// SIGRTMIN is 35 and n runs from 0 to 29 (SIGRTMAX is 64). Unlike the
+// standard signals, real-time signals are queued: sending one twice delivers
+// it twice to a C program. (The Go runtime still merges pending signals of
+// the same number before os/signal sees them.)
+//
+// The kernel's real-time signals are 32 to 64, but the C libraries and the
+// Go runtime keep the first ones for themselves: glibc uses 32 and 33 and
+// calls 34 its SIGRTMIN (the number `kill -l` shows on glibc systems), musl
+// also uses 34 and calls 35 its SIGRTMIN, and the Go runtime reserves all
+// three: it uses 33 itself and passes 32 and 34 to os/signal only when they
+// come from kill(2). SIGRTMIN+n here is therefore musl's SIGRTMIN+n and glibc's
+// SIGRTMIN+n+1; to signal a glibc program that expects its SIGRTMIN+n, send
+// syscall.Signal(34+n) instead. On MIPS the kernel has signals up to 128,
+// but os/signal cannot receive those above 64.
+//
+// An n out of range gives an error wrapping [syscall.EINVAL]. On platforms
+// other than Linux and Android the error satisfies
+// errors.Is(err, errors.ErrUnsupported). The result is a [syscall.Signal].
+func RealtimeSignal(n int) (os.Signal, error) {
+	if rtSigMax == 0 {
+		return nil, &argError{"ipc: real-time signals are not supported on " + runtime.GOOS, errors.ErrUnsupported}
+	}
+	if n < 0 || n > rtSigMax-rtSigMin {
+		return nil, &argError{"ipc: real-time signal SIGRTMIN+" + strconv.Itoa(n) + " out of range 0.." + strconv.Itoa(rtSigMax-rtSigMin), syscall.EINVAL}
+	}
+	return rtSignal(n), nil
+}
+
+// A SignalWaiter receives a set of signals through [os/signal] from the
+// moment it is created until Stop, and hands them out through Wait. Creating
+// it before telling another process that it is ready, and only then calling
+// Wait, means no signal sent after that point is missed.
+//
+// While a SignalWaiter exists its signals no longer have their default
+// effect (a SIGINT or a Windows CTRL_BREAK_EVENT no longer ends the
+// program), exactly as with [signal.Notify]. Stop undoes that: see its
+// documentation.
+type SignalWaiter struct {
+	c       chan os.Signal
+	ignored []os.Signal // signals that were ignored before, for Stop
+	stop    sync.Once
+}
+
+// NewSignalWaiter starts receiving sigs. At least one signal must be given,
+// and each must be one the platform can deliver to a Go program: on Unix
+// a [syscall.Signal] from 1 up to the highest signal os/signal handles
+// (64 on Linux, 32 on the BSDs, 31 on macOS), not SIGKILL or SIGSTOP, which
+// cannot be caught, and on Linux not 32 to 34, which the Go runtime keeps
+// (see [RealtimeSignal]); on Windows [os.Interrupt] (from CTRL_C_EVENT or
+// CTRL_BREAK_EVENT) or [syscall.SIGTERM] (from CTRL_CLOSE_EVENT,
+// CTRL_LOGOFF_EVENT or CTRL_SHUTDOWN_EVENT; Windows ends the process a few
+// seconds after such an event however it is handled). A nil or empty set
+// gives an error wrapping [syscall.EINVAL]; a signal that can never arrive
+// gives an error wrapping EINVAL or errors.ErrUnsupported.
+func NewSignalWaiter(sigs ...os.Signal) (*SignalWaiter, error) {
+	if len(sigs) == 0 {
+		return nil, &argError{"ipc: no signals to wait for", syscall.EINVAL}
+	}
+	for _, sig := range sigs {
+		if sig == nil {
+			return nil, &argError{"ipc: nil signal", syscall.EINVAL}
+		}
+		if err := checkWaitSignal(sig); err != nil {
+			return nil, err
+		}
+	}
+	w := &SignalWaiter{c: make(chan os.Signal, len(sigs))}
+	for _, sig := range sigs {
+		if signal.Ignored(sig) {
+			w.ignored = append(w.ignored, sig)
+		}
+	}
+	signal.Notify(w.c, sigs...)
+	return w, nil
+}
+
+// Wait returns the next of the waiter's signals, waiting for one to arrive
+// if none has, or ctx.Err() once ctx is done; a signal that has already
+// arrived is returned even if ctx is done. Like signal.Notify, it may merge
+// several deliveries of the same signal into one. Wait may be called again
+// for later signals. After Stop, it returns the signals that arrived before
+// Stop and then an error satisfying errors.Is(err, net.ErrClosed).
+func (w *SignalWaiter) Wait(ctx context.Context) (os.Signal, error) {
+	if ctx == nil {
+		panic("ipc: nil context")
+	}
+	select {
+	case sig, ok := <-w.c:
+		if !ok {
+			return nil, errWaiterStopped
+		}
+		return sig, nil
+	case <-ctx.Done():
+		select {
+		case sig, ok := <-w.c:
+			if ok {
+				return sig, nil
+			}
+		default:
+		}
+		return nil, ctx.Err()
+	}
+}
+
+var errWaiterStopped = &argError{"ipc: SignalWaiter is stopped", net.ErrClosed}
+
+// Stop ends the waiter's reception of its signals and leaves their handling
+// as it was before NewSignalWaiter, as far as os/signal allows. A signal for
+// which other channels are registered with signal.Notify is still delivered
+// to them; otherwise it gets the default handling of a Go program back
+// (SIGHUP, SIGINT and SIGTERM end it, most others are caught and dropped;
+// see os/signal). A signal that was ignored, by [signal.Ignore] or from
+// program start (as under nohup), is ignored again; if another goroutine has
+// registered a channel for such a signal in the meantime, that registration
+// is cancelled too, because os/signal cannot ignore a signal for some
+// channels only. Stop returns once no more signals will arrive; it may be
+// called more than once, and concurrently with Wait.
+func (w *SignalWaiter) Stop() {
+	w.stop.Do(func() {
+		signal.Stop(w.c)
+		if len(w.ignored) > 0 {
+			signal.Ignore(w.ignored...)
+		}
+		// signal.Stop guarantees no more sends on w.c.
+		close(w.c)
+	})
+}
+
+// WaitSignal waits for one of sigs and returns it, or returns ctx.Err() once
+// ctx is done. It is [NewSignalWaiter], [SignalWaiter.Wait] and
+// [SignalWaiter.Stop] in one call, and leaves the handling of sigs as Stop
+// describes. Signals that arrive before WaitSignal has registered for them
+// are missed: use a SignalWaiter to register before, for example, telling a
+// parent process that it may send the signal.
+func WaitSignal(ctx context.Context, sigs ...os.Signal) (os.Signal, error) {
+	if ctx == nil {
+		panic("ipc: nil context")
+	}
+	w, err := NewSignalWaiter(sigs...)
+	if err != nil {
+		return nil, err
+	}
+	defer w.Stop()
+	return w.Wait(ctx)
+}
+
+// signalErr wraps an error from sysSignal or sysSignalGroup in an
+// *os.SyscallError naming call, or returns it as it is if no system call was
+// made (call "").
+func signalErr(call string, err error) error {
+	if err == nil || call == "" {
+		return err
+	}
+	return os.NewSyscallError(call, err)
+}
+
+// goneError marks the error for a process or group that no longer exists,
+// so that errors.Is(err, os.ErrProcessDone) holds on every OS while ESRCH
+// stays reachable through Unwrap.
+type goneError struct{ err error }
+
+func (e *goneError) Error() string        { return e.err.Error() }
+func (e *goneError) Unwrap() error        { return e.err }
+func (e *goneError) Is(target error) bool { return target == os.ErrProcessDone }
+
+// unsupportedSignal reports a signal the platform cannot send or receive.
+func unsupportedSignal(sig os.Signal) error {
+	return &argError{"ipc: signal " + strconv.Quote(sig.String()) + " is not supported on " + runtime.GOOS, errors.ErrUnsupported}
+}
