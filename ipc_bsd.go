@@ -239,3 +239,40 @@ func maxSignal() int {
 }
 
 func runtimeSignal(s syscall.Signal) bool { return false }
+
+// ---- pipes (pipe.go) ----
+
+const pipeCall = "pipe"
+
+// sysPipe2 wraps pipe(2) and makes both ends close-on-exec and non-blocking,
+// under ForkLock like sysSocket.
+func sysPipe2() ([2]int, error) {
+	var p [2]int
+	syscall.ForkLock.RLock()
+	err := syscall.Pipe(p[:])
+	if err == nil {
+		syscall.CloseOnExec(p[0])
+		syscall.CloseOnExec(p[1])
+	}
+	syscall.ForkLock.RUnlock()
+	if err != nil {
+		return p, os.NewSyscallError("pipe", err)
+	}
+	for _, fd := range p {
+		if err := syscall.SetNonblock(fd, true); err != nil {
+			syscall.Close(p[0])
+			syscall.Close(p[1])
+			return p, os.NewSyscallError("setnonblock", err)
+		}
+	}
+	return p, nil
+}
+
+// setPipeSize: these systems size their pipes themselves.
+func setPipeSize(fd, size int) error {
+	return os.NewSyscallError("pipe", &argError{"PipeConfig.BufferSize is not supported on " + runtime.GOOS, errors.ErrUnsupported})
+}
+
+func pipeSize(fd int) (int, error) {
+	return 0, os.NewSyscallError("fcntl", errors.ErrUnsupported)
+}

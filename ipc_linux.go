@@ -8,8 +8,10 @@ package ipc
 
 import (
 	"errors"
+	"math"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -133,3 +135,49 @@ func maxSignal() int { return 64 }
 // runtimeSignal reports the signals the Go runtime keeps for itself and the
 // C libraries (see rtSigMin).
 func runtimeSignal(s syscall.Signal) bool { return s >= 32 && s < rtSigMin }
+
+// ---- pipes (pipe.go) ----
+
+const pipeCall = "pipe2"
+
+// sysPipe2 wraps pipe2(2), creating both ends non-blocking and
+// close-on-exec atomically.
+func sysPipe2() ([2]int, error) {
+	var p [2]int
+	err := syscall.Pipe2(p[:], syscall.O_NONBLOCK|syscall.O_CLOEXEC)
+	return p, os.NewSyscallError("pipe2", err)
+}
+
+// pipeMaxSizeFile holds the largest size an unprivileged process may give a
+// pipe.
+const pipeMaxSizeFile = "/proc/sys/fs/pipe-max-size"
+
+// setPipeSize resizes the pipe of fd with fcntl(F_SETPIPE_SZ). A size above
+// pipe-max-size is refused here rather than by the kernel, which grants it
+// to processes with CAP_SYS_RESOURCE, so that the limit holds for everyone.
+func setPipeSize(fd, size int) error {
+	if size > math.MaxInt32 {
+		// The kernel takes an unsigned int and would truncate it.
+		return os.NewSyscallError("fcntl", &argError{"PipeConfig.BufferSize " + strconv.Itoa(size) + " is too large", syscall.EINVAL})
+	}
+	if b, err := os.ReadFile(pipeMaxSizeFile); err == nil {
+		if max, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && size > max {
+			return os.NewSyscallError("fcntl", &argError{"PipeConfig.BufferSize " + strconv.Itoa(size) +
+				" is above the system limit of " + strconv.Itoa(max) + " (" + pipeMaxSizeFile + ")", syscall.EINVAL})
+		}
+	}
+	_, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_SETPIPE_SZ, uintptr(size))
+	if e != 0 {
+		return os.NewSyscallError("fcntl", e)
+	}
+	return nil
+}
+
+// pipeSize wraps fcntl(F_GETPIPE_SZ).
+func pipeSize(fd int) (int, error) {
+	n, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_GETPIPE_SZ, 0)
+	if e != 0 {
+		return 0, os.NewSyscallError("fcntl", e)
+	}
+	return int(n), nil
+}

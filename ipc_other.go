@@ -10,6 +10,7 @@ package ipc
 import (
 	"context"
 	"errors"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -102,4 +103,26 @@ func checkWaitSignal(sig os.Signal) error {
 		return &argError{"ipc: signal " + sig.String() + " cannot be caught", syscall.EINVAL}
 	}
 	return nil
+}
+
+// ---- pipes and FIFOs (pipe.go, fifo.go) ----
+
+const pipeCall = "pipe"
+
+func sysPipe(size int) (r, w *os.File, err error) {
+	return nil, nil, os.NewSyscallError("pipe", errors.ErrUnsupported)
+}
+
+func sysPipeBufferSize(f *os.File) (int, error) { return 0, errors.ErrUnsupported }
+
+func sysPassFile(cmd *exec.Cmd, f *os.File) (string, io.Closer, error) {
+	return "", nil, errors.ErrUnsupported
+}
+
+func sysInheritedFile(token, name string) (*os.File, error) { return nil, errors.ErrUnsupported }
+
+func sysMkfifo(path string, perm uint32) error { return errors.ErrUnsupported }
+
+func sysOpenFifo(ctx context.Context, path string, flag int) (*os.File, error) {
+	return nil, errors.ErrUnsupported
 }

@@ -1230,3 +1230,210 @@ func checkWaitSignal(sig os.Signal) error {
 	}
 	return nil
 }
+
+// ---- pipes and FIFOs (pipe.go, fifo.go) ----
+
+func sysPipe(size int) (r, w *os.File, err error) {
+	p, err := sysPipe2()
+	if err != nil {
+		return nil, nil, err
+	}
+	if size != 0 {
+		if err := setPipeSize(p[0], size); err != nil {
+			syscall.Close(p[0])
+			syscall.Close(p[1])
+			return nil, nil, err
+		}
+	}
+	if r, err = newPipeFile(p[0], "|0"); err != nil {
+		syscall.Close(p[1])
+		return nil, nil, err
+	}
+	if w, err = newPipeFile(p[1], "|1"); err != nil {
+		r.Close()
+		return nil, nil, err
+	}
+	return r, w, nil
+}
+
+// newPipeFile puts fd, a non-blocking close-on-exec pipe end or FIFO, on the
+// poller. It takes ownership of fd, closing it on error. Like newConn it
+// keeps the file off descriptors 1 and 2, where package os would turn EPIPE
+// into a SIGPIPE that kills the process.
+func newPipeFile(fd int, name string) (*os.File, error) {
+	if fd == 1 || fd == 2 {
+		nfd, err := dupAbove2(fd)
+		syscall.Close(fd)
+		if err != nil {
+			return nil, err
+		}
+		fd = nfd
+	}
+	return os.NewFile(uintptr(fd), name), nil
+}
+
+func sysPipeBufferSize(f *os.File) (int, error) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return 0, bareFileErr(err)
+	}
+	var n int
+	var serr error
+	if err := rc.Control(func(fd uintptr) { n, serr = pipeSize(int(fd)) }); err != nil {
+		return 0, bareFileErr(err)
+	}
+	return n, serr
+}
+
+// sysPassFile appends f to cmd.ExtraFiles. A pipe or FIFO is put in blocking
+// mode for the child's sake; the parent's copy is f itself, closed by
+// ReleaseFiles.
+func sysPassFile(cmd *exec.Cmd, f *os.File) (string, io.Closer, error) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return "", nil, bareFileErr(err)
+	}
+	var serr error
+	if err := rc.Control(func(fd uintptr) {
+		var st syscall.Stat_t
+		if serr = syscall.Fstat(int(fd), &st); serr != nil {
+			serr = os.NewSyscallError("fstat", serr)
+			return
+		}
+		if st.Mode&syscall.S_IFMT == syscall.S_IFIFO {
+			serr = os.NewSyscallError("setnonblock", syscall.SetNonblock(int(fd), false))
+		}
+	}); err != nil {
+		return "", nil, bareFileErr(err)
+	}
+	if serr != nil {
+		return "", nil, serr
+	}
+	cmd.ExtraFiles = append(cmd.ExtraFiles, f)
+	// os/exec gives ExtraFiles[i] descriptor 3+i in the child.
+	return strconv.Itoa(2 + len(cmd.ExtraFiles)), f, nil
+}
+
+func sysInheritedFile(token, name string) (*os.File, error) {
+	fd, err := strconv.Atoi(token)
+	if err != nil || fd < 3 || strconv.Itoa(fd) != token {
+		return nil, &argError{"token " + strconv.Quote(token) + " is not a descriptor number of 3 or more", syscall.EINVAL}
+	}
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		return nil, os.NewSyscallError("fstat", err)
+	}
+	syscall.CloseOnExec(fd)
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		return nil, os.NewSyscallError("setnonblock", err)
+	}
+	return os.NewFile(uintptr(fd), name), nil
+}
+
+// fifoPollable: macOS's kqueue does not report a FIFO's last writer going
+// away (go.dev/issue/24164), so FIFOs stay off the poller there.
+const fifoPollable = runtime.GOOS != "darwin" && runtime.GOOS != "ios"
+
+func sysMkfifo(path string, perm uint32) error {
+	// perm less the umask's bits at first: never more than perm.
+	if err := syscall.Mkfifo(path, perm); err != nil {
+		return err
+	}
+	// Set the mode through the FIFO itself, opened without following a
+	// symbolic link, so that nothing swapped in at path can receive it. A
+	// non-blocking open for reading succeeds at once on a FIFO. It could
+	// let a writer that opened in this very moment go ahead, only to find
+	// no reader once it is closed again; nobody should open a FIFO before
+	// Mkfifo has returned.
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return os.NewSyscallError("open", err)
+	}
+	defer syscall.Close(fd)
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		return os.NewSyscallError("fstat", err)
+	}
+	if err := checkFifo(&st); err != nil {
+		return err // replaced by something else: not ours to remove
+	}
+	if err := syscall.Fchmod(fd, perm); err != nil {
+		// Do not leave a FIFO with the wrong mode behind.
+		var cur syscall.Stat_t
+		if syscall.Lstat(path, &cur) == nil && cur.Dev == st.Dev && cur.Ino == st.Ino {
+			syscall.Unlink(path)
+		}
+		return os.NewSyscallError("fchmod", err)
+	}
+	return nil
+}
+
+// checkFifo refuses a file that is not a FIFO.
+func checkFifo(st *syscall.Stat_t) error {
+	kind := "a file of unknown type"
+	switch st.Mode & syscall.S_IFMT {
+	case syscall.S_IFIFO:
+		return nil
+	case syscall.S_IFREG:
+		kind = "a regular file"
+	case syscall.S_IFDIR:
+		kind = "a directory"
+	case syscall.S_IFSOCK:
+		kind = "a socket"
+	case syscall.S_IFCHR:
+		kind = "a character device"
+	case syscall.S_IFBLK:
+		kind = "a block device"
+	}
+	return &notFifoError{kind}
+}
+
+func sysOpenFifo(ctx context.Context, path string, flag int) (*os.File, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// Look before opening, so that opening has no effect on anything that
+	// is not a FIFO (a device, say); the opened file is checked again below.
+	var st syscall.Stat_t
+	if err := syscall.Stat(path, &st); err != nil {
+		return nil, err
+	}
+	if err := checkFifo(&st); err != nil {
+		return nil, err
+	}
+	delay := 50 * time.Microsecond
+	var fd int
+	for {
+		var err error
+		fd, err = syscall.Open(path, flag|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+		if err == nil {
+			break
+		}
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err == syscall.ENXIO && flag == syscall.O_WRONLY:
+			// No reader yet.
+			if sleepCtx(ctx, &delay) != nil {
+				return nil, ctx.Err()
+			}
+			continue
+		}
+		return nil, err
+	}
+	if err := syscall.Fstat(fd, &st); err != nil {
+		syscall.Close(fd)
+		return nil, os.NewSyscallError("fstat", err)
+	}
+	if err := checkFifo(&st); err != nil {
+		syscall.Close(fd)
+		return nil, err
+	}
+	if !fifoPollable {
+		if err := syscall.SetNonblock(fd, false); err != nil {
+			syscall.Close(fd)
+			return nil, os.NewSyscallError("setnonblock", err)
+		}
+	}
+	return newPipeFile(fd, path)
+}

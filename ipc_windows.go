@@ -6,6 +6,8 @@ package ipc
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -1051,4 +1053,188 @@ func checkWaitSignal(sig os.Signal) error {
 		return nil
 	}
 	return unsupportedSignal(sig)
+}
+
+// ---- pipes (pipe.go, fifo.go) ----
+
+const pipeCall = "CreateNamedPipe"
+
+func sysPipe(size int) (r, w *os.File, err error) {
+	if size == 0 {
+		size = defaultPipeBuffer
+	}
+	if uint64(size) > math.MaxUint32 {
+		return nil, nil, os.NewSyscallError(pipeCall, &argError{"PipeConfig.BufferSize " + strconv.Itoa(size) + " is too large", syscall.EINVAL})
+	}
+	server, client, err := pipePair(false, false, uint32(size))
+	if err != nil {
+		return nil, nil, err
+	}
+	// Both handles are overlapped, so os joins them to the runtime's
+	// completion port.
+	return os.NewFile(uintptr(server), "|0"), os.NewFile(uintptr(client), "|1"), nil
+}
+
+// pipePair creates a named pipe under a fresh unguessable name and returns
+// its server and client ends, connected, both opened for overlapped I/O and
+// not inheritable. The pipe has one instance and no other can ever be
+// created under its name (FILE_FLAG_FIRST_PIPE_INSTANCE), rejects remote
+// clients, and its DACL admits the current user and SYSTEM only; and since
+// the client end is opened right after the server's, by the time pipePair
+// returns nobody else can hold it. Without duplex the server end only reads
+// and the client end only writes. With message the pipe has message type
+// and both ends that read use message read mode. bufSize is the buffer
+// quota of each direction.
+func pipePair(duplex, message bool, bufSize uint32) (server, client syscall.Handle, err error) {
+	var rnd [16]byte
+	rand.Read(rnd[:])
+	name, _ := syscall.UTF16PtrFromString(pipePrefix + "ipc-anon-" + strconv.Itoa(os.Getpid()) + "-" + hex.EncodeToString(rnd[:]))
+
+	sddl, err := ownerOnlySDDL()
+	if err != nil {
+		return 0, 0, err
+	}
+	sd, err := sddlToSD(sddl)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer syscall.LocalFree(syscall.Handle(sd))
+	sa := &syscall.SecurityAttributes{Length: uint32(unsafe.Sizeof(syscall.SecurityAttributes{})), SecurityDescriptor: sd}
+
+	openMode := uint32(pipeAccessInbound | fileFlagFirstPipeInstance | syscall.FILE_FLAG_OVERLAPPED)
+	access := uint32(syscall.GENERIC_WRITE | fileReadAttributes)
+	if duplex {
+		openMode = pipeAccessDuplex | fileFlagFirstPipeInstance | syscall.FILE_FLAG_OVERLAPPED
+		access = syscall.GENERIC_READ | syscall.GENERIC_WRITE
+	}
+	pipeMode := uint32(pipeRejectRemoteClients)
+	if message {
+		pipeMode |= pipeTypeMessage | pipeReadmodeMessage
+	}
+	server, err = createNamedPipe(name, openMode, pipeMode, 1, bufSize, bufSize, 0, sa)
+	if err != nil {
+		return 0, 0, os.NewSyscallError("CreateNamedPipe", err)
+	}
+	client, err = syscall.CreateFile(name, access, 0, nil, syscall.OPEN_EXISTING,
+		syscall.FILE_FLAG_OVERLAPPED|securitySqosPresent|securityIdentification, 0)
+	if err != nil {
+		syscall.CloseHandle(server)
+		return 0, 0, os.NewSyscallError("CreateFile", err)
+	}
+	if message && duplex {
+		mode := uint32(pipeReadmodeMessage)
+		err = os.NewSyscallError("SetNamedPipeHandleState", setNamedPipeHandleState(client, &mode, nil, nil))
+	}
+	if err == nil {
+		err = connectOpenedPipe(server)
+	}
+	if err != nil {
+		syscall.CloseHandle(server)
+		syscall.CloseHandle(client)
+		return 0, 0, err
+	}
+	return server, client, nil
+}
+
+// fileReadAttributes lets the write-only client end of a pipe be inspected
+// with GetNamedPipeInfo.
+const fileReadAttributes = 0x80
+
+// connectOpenedPipe completes the connection of the overlapped server end h,
+// whose client has already opened the pipe, so ConnectNamedPipe reports
+// ERROR_PIPE_CONNECTED at once.
+func connectOpenedPipe(h syscall.Handle) error {
+	ev, err := createEvent(nil, true, false, nil)
+	if err != nil {
+		return os.NewSyscallError("CreateEvent", err)
+	}
+	defer syscall.CloseHandle(ev)
+	o := syscall.Overlapped{HEvent: ev}
+	switch err = connectNamedPipe(h, &o); err {
+	case nil, errorPipeConnected:
+		return nil
+	case syscall.ERROR_IO_PENDING:
+		// Waiting for a client: the one opened is gone. Do not wait, but
+		// keep o alive until the kernel is done with it.
+		syscall.CancelIoEx(h, &o)
+		var n uint32
+		getOverlappedResult(h, &o, &n, true)
+		err = errorPipeNotConnected
+	}
+	return os.NewSyscallError("ConnectNamedPipe", err)
+}
+
+func sysPipeBufferSize(f *os.File) (int, error) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return 0, bareFileErr(err)
+	}
+	var in, out uint32
+	var serr error
+	if err := rc.Control(func(h uintptr) {
+		serr = getNamedPipeInfo(syscall.Handle(h), nil, &out, &in, nil)
+	}); err != nil {
+		return 0, bareFileErr(err)
+	}
+	if serr != nil {
+		return 0, os.NewSyscallError("GetNamedPipeInfo", serr)
+	}
+	return int(max(in, out)), nil
+}
+
+// passedHandle is the parent's side of a file passed to a child: the
+// inheritable duplicate and the original.
+type passedHandle struct {
+	h syscall.Handle
+	f *os.File
+}
+
+func (p passedHandle) Close() error {
+	syscall.CloseHandle(p.h)
+	return p.f.Close()
+}
+
+func sysPassFile(cmd *exec.Cmd, f *os.File) (string, io.Closer, error) {
+	sys := cmd.SysProcAttr
+	if sys != nil && sys.ParentProcess != 0 {
+		return "", nil, &argError{"PassFile cannot be used with SysProcAttr.ParentProcess", syscall.EINVAL}
+	}
+	if sys != nil && sys.NoInheritHandles {
+		return "", nil, &argError{"PassFile cannot be used with SysProcAttr.NoInheritHandles", syscall.EINVAL}
+	}
+	// Fd detaches an overlapped handle from this process's completion
+	// port, which the child could not otherwise attach it to its own.
+	h := syscall.Handle(f.Fd())
+	if h == syscall.InvalidHandle {
+		return "", nil, os.ErrClosed
+	}
+	p, _ := syscall.GetCurrentProcess()
+	var dup syscall.Handle
+	if err := syscall.DuplicateHandle(p, h, p, &dup, 0, true, syscall.DUPLICATE_SAME_ACCESS); err != nil {
+		return "", nil, os.NewSyscallError("DuplicateHandle", err)
+	}
+	if sys == nil {
+		sys = &syscall.SysProcAttr{}
+		cmd.SysProcAttr = sys
+	}
+	sys.AdditionalInheritedHandles = append(sys.AdditionalInheritedHandles, dup)
+	return strconv.FormatUint(uint64(dup), 10), passedHandle{dup, f}, nil
+}
+
+func sysInheritedFile(token, name string) (*os.File, error) {
+	v, err := strconv.ParseUint(token, 10, 64)
+	h := syscall.Handle(v)
+	if err != nil || v == 0 || uint64(h) != v || h == syscall.InvalidHandle || strconv.FormatUint(v, 10) != token {
+		return nil, &argError{"token " + strconv.Quote(token) + " is not a handle value", syscall.EINVAL}
+	}
+	if err := syscall.SetHandleInformation(h, syscall.HANDLE_FLAG_INHERIT, 0); err != nil {
+		return nil, os.NewSyscallError("SetHandleInformation", err)
+	}
+	return os.NewFile(uintptr(h), name), nil
+}
+
+func sysMkfifo(path string, perm uint32) error { return errors.ErrUnsupported }
+
+func sysOpenFifo(ctx context.Context, path string, flag int) (*os.File, error) {
+	return nil, errors.ErrUnsupported
 }

@@ -1,0 +1,333 @@
+// Copyright 2026 The ipc Authors. SPDX-License-Identifier: MIT OR Apache-2.0
+
+//go:build darwin || dragonfly || freebsd || linux || netbsd || openbsd
+
+package ipc_test
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ipcgo/ipc"
+)
+
+func init() {
+	helpers["fifo-reader"] = helperFifoReader
+}
+
+func fifoPath(t *testing.T) string {
+	return filepath.Join(t.TempDir(), "fifo")
+}
+
+func mkfifo(t *testing.T) string {
+	t.Helper()
+	path := fifoPath(t)
+	if err := ipc.Mkfifo(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestMkfifoMode creates FIFOs under umask 077: they get the mode asked
+// for all the same. The umask is process-wide, so this test must not run in
+// parallel with others that create files.
+func TestMkfifoMode(t *testing.T) {
+	old := syscall.Umask(0o077)
+	defer syscall.Umask(old)
+	for _, perm := range []os.FileMode{0o666, 0o640, 0o777, 0o604, 0} {
+		path := fifoPath(t)
+		if err := ipc.Mkfifo(path, perm); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Lstat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode() != os.ModeNamedPipe|perm {
+			t.Errorf("Mkfifo(%v): mode %v; want %v", perm, fi.Mode(), os.ModeNamedPipe|perm)
+		}
+	}
+}
+
+func TestMkfifoErrors(t *testing.T) {
+	path := mkfifo(t)
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, []byte("data"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, file} {
+		err := ipc.Mkfifo(p, 0o600)
+		var pe *os.PathError
+		if !errors.As(err, &pe) || pe.Op != "mkfifo" || pe.Path != p || !errors.Is(err, os.ErrExist) {
+			t.Errorf("Mkfifo on an existing path: %v; want an mkfifo *os.PathError satisfying os.ErrExist", err)
+		}
+	}
+	if b, err := os.ReadFile(file); err != nil || string(b) != "data" {
+		t.Errorf("the existing file now holds %q, %v", b, err)
+	}
+
+	missing := filepath.Join(t.TempDir(), "missing", "fifo")
+	if err := ipc.Mkfifo(missing, 0o600); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Mkfifo in a missing directory: %v; want os.ErrNotExist", err)
+	}
+
+	p := fifoPath(t)
+	for _, perm := range []os.FileMode{os.ModeSetuid | 0o600, os.ModeNamedPipe | 0o600, os.ModeDir} {
+		if err := ipc.Mkfifo(p, perm); !errors.Is(err, syscall.EINVAL) {
+			t.Errorf("Mkfifo(%v): %v; want EINVAL", perm, err)
+		}
+	}
+	if _, err := os.Lstat(p); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a rejected Mkfifo left %s behind: %v", p, err)
+	}
+}
+
+// TestOpenFifoWaitsForReader opens the write side first: it waits, without
+// a thread, until the read side is opened.
+func TestOpenFifoWaitsForReader(t *testing.T) {
+	path := mkfifo(t)
+	type result struct {
+		f   *os.File
+		err error
+	}
+	wc := make(chan result)
+	go func() {
+		f, err := ipc.OpenFifo(context.Background(), path, os.O_WRONLY)
+		wc <- result{f, err}
+	}()
+	waitParked(t, "select", "ipc.sleepCtx") // waiting for a reader
+	r, err := ipc.OpenFifo(context.Background(), path, os.O_RDONLY)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	res := <-wc
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	w := res.f
+	defer w.Close()
+
+	if fifoPollableHere() {
+		for _, f := range []*os.File{r, w} {
+			if err := checkPrivate(f); err != nil {
+				t.Errorf("%s: %v", f.Name(), err)
+			}
+		}
+	}
+	if _, err := io.WriteString(w, "hello"); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if b, err := io.ReadAll(r); err != nil || string(b) != "hello" {
+		t.Fatalf("read %q, %v; want hello", b, err)
+	}
+}
+
+// fifoPollableHere reports whether OpenFifo puts FIFOs on the poller here
+// (not on macOS; see OpenFifo).
+func fifoPollableHere() bool { return runtime.GOOS != "darwin" && runtime.GOOS != "ios" }
+
+func TestOpenFifoTimeout(t *testing.T) {
+	path := mkfifo(t)
+	fds, gs := countFDs(t), runtime.NumGoroutine()
+	const d = 50 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	start := time.Now()
+	f, err := ipc.OpenFifo(ctx, path, os.O_WRONLY)
+	if err == nil {
+		f.Close()
+		t.Fatal("OpenFifo for writing without a reader succeeded")
+	}
+	var pe *os.PathError
+	if !errors.As(err, &pe) || pe.Op != "open" || pe.Path != path || pe.Err != context.DeadlineExceeded {
+		t.Fatalf("OpenFifo: %v; want an open *os.PathError wrapping context.DeadlineExceeded", err)
+	}
+	if el := time.Since(start); el < d {
+		t.Errorf("OpenFifo returned after %v; want at least %v", el, d)
+	}
+	if got := countFDs(t); got != fds {
+		t.Errorf("descriptors: %d before, %d after", fds, got)
+	}
+	if got := runtime.NumGoroutine(); got > gs {
+		t.Errorf("goroutines: %d before, %d after", gs, got)
+	}
+
+	ctx, cancel = context.WithCancel(context.Background())
+	cancel()
+	for _, flag := range []int{os.O_RDONLY, os.O_WRONLY} {
+		if _, err := ipc.OpenFifo(ctx, path, flag); !errors.As(err, &pe) || pe.Err != context.Canceled {
+			t.Errorf("OpenFifo with a cancelled context: %v; want an *os.PathError wrapping context.Canceled", err)
+		}
+	}
+}
+
+// TestOpenFifoNotFifo refuses everything that is not a FIFO, without
+// touching it and without waiting.
+func TestOpenFifoNotFifo(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, []byte("data"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(dir, "s")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(file, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{file, dir, sock, link, os.DevNull} {
+		for _, flag := range []int{os.O_RDONLY, os.O_WRONLY} {
+			f, err := ipc.OpenFifo(context.Background(), path, flag)
+			if err == nil {
+				f.Close()
+				t.Errorf("OpenFifo(%s, %d) succeeded", path, flag)
+				continue
+			}
+			var pe *os.PathError
+			if !errors.As(err, &pe) || !errors.Is(err, syscall.EINVAL) || !strings.Contains(err.Error(), "not a FIFO") {
+				t.Errorf("OpenFifo(%s, %d): %v; want an *os.PathError saying not a FIFO", path, flag, err)
+			}
+		}
+	}
+	if b, err := os.ReadFile(file); err != nil || string(b) != "data" {
+		t.Errorf("the regular file now holds %q, %v", b, err)
+	}
+
+	path := mkfifo(t)
+	for _, flag := range []int{os.O_RDWR, os.O_WRONLY | os.O_CREATE, os.O_RDONLY | syscall.O_NONBLOCK, -1} {
+		if _, err := ipc.OpenFifo(context.Background(), path, flag); !errors.Is(err, syscall.EINVAL) {
+			t.Errorf("OpenFifo with flag %#x: %v; want EINVAL", flag, err)
+		}
+	}
+	if _, err := ipc.OpenFifo(context.Background(), filepath.Join(dir, "missing"), os.O_WRONLY); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("OpenFifo of a missing path: %v; want os.ErrNotExist", err)
+	}
+}
+
+func TestOpenFifoDeadlineAndClose(t *testing.T) {
+	if !fifoPollableHere() {
+		t.Skip("FIFOs are kept off the poller on " + runtime.GOOS)
+	}
+	path := mkfifo(t)
+	r, err := ipc.OpenFifo(context.Background(), path, os.O_RDONLY)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	w, err := ipc.OpenFifo(context.Background(), path, os.O_WRONLY)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+
+	r.SetReadDeadline(time.Now().Add(-time.Second))
+	if _, err := r.Read(make([]byte, 1)); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("Read with past deadline: %v; want os.ErrDeadlineExceeded", err)
+	}
+	r.SetReadDeadline(time.Time{})
+
+	errc := make(chan error)
+	go blockedRead(r, errc)
+	waitParked(t, "IO wait", "ipc_test.blockedRead")
+	r.Close()
+	if err := <-errc; !errors.Is(err, os.ErrClosed) {
+		t.Fatalf("blocked Read after Close: %v; want os.ErrClosed", err)
+	}
+	if _, err := w.Write([]byte("x")); !errors.Is(err, syscall.EPIPE) {
+		t.Fatalf("Write after the reader closed: %v; want EPIPE", err)
+	}
+}
+
+// TestOpenFifoTwoProcesses sends 64 MiB through a FIFO to a child and
+// compares hashes.
+func TestOpenFifoTwoProcesses(t *testing.T) {
+	const chunk, chunks = 1 << 20, 64
+	path := mkfifo(t)
+
+	// The writer starts waiting before the reader exists.
+	type result struct {
+		f   *os.File
+		err error
+	}
+	wc := make(chan result, 1)
+	go func() {
+		f, err := ipc.OpenFifo(context.Background(), path, os.O_WRONLY)
+		wc <- result{f, err}
+	}()
+	c, line := startChild(t, helperCommand(t, "fifo-reader", path))
+	if line != "ready" {
+		t.Fatalf("child: %s", line)
+	}
+	res := <-wc
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	w := res.f
+	defer w.Close()
+	// The writer is there: the reader may start.
+	if _, err := io.WriteString(c.stdin, "go\n"); err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.New()
+	for i := 0; i < chunks; i++ {
+		b := pipeData(chunk, byte(i))
+		h.Write(b)
+		if _, err := w.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	got, err := c.out.ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("%d %x\n", chunk*chunks, h.Sum(nil)); got != want {
+		t.Fatalf("child read %q; want %q", got, want)
+	}
+	c.finish()
+}
+
+// helperFifoReader opens the FIFO args[0] for reading, says ready, waits
+// for a line on standard input, then reads to EOF and prints the byte count
+// and SHA-256 of what it read.
+func helperFifoReader(args []string) int {
+	r, err := ipc.OpenFifo(context.Background(), args[0], os.O_RDONLY)
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	defer r.Close()
+	fmt.Println("ready")
+	if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	h := sha256.New()
+	n, err := io.CopyBuffer(h, r, make([]byte, 1<<20))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println(n, hex.EncodeToString(h.Sum(nil)))
+	waitStdin()
+	return 0
+}

@@ -1,0 +1,98 @@
+// Copyright 2026 The ipc Authors. SPDX-License-Identifier: MIT OR Apache-2.0
+
+package ipc_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"unsafe"
+
+	"github.com/ipcgo/ipc"
+)
+
+var procGetHandleInformation = syscall.NewLazyDLL("kernel32.dll").NewProc("GetHandleInformation")
+
+// inheritable reports whether handle h has HANDLE_FLAG_INHERIT.
+func inheritable(h syscall.Handle) (bool, error) {
+	var flags uint32
+	r, _, e := procGetHandleInformation.Call(uintptr(h), uintptr(unsafe.Pointer(&flags)))
+	if r == 0 {
+		return false, e
+	}
+	return flags&syscall.HANDLE_FLAG_INHERIT != 0, nil
+}
+
+// checkPassed checks an inherited handle before InheritedFile: it is open
+// and inheritable (it was inherited).
+func checkPassed(token string) error {
+	v, err := strconv.ParseUint(token, 10, 64)
+	if err != nil {
+		return err
+	}
+	inh, err := inheritable(syscall.Handle(v))
+	if err != nil {
+		return fmt.Errorf("GetHandleInformation: %v", err)
+	}
+	if !inh {
+		return errors.New("not inheritable before InheritedFile")
+	}
+	return nil
+}
+
+// checkPrivate checks that f's handle is not inheritable.
+func checkPrivate(f *os.File) error {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var inh bool
+	var herr error
+	if err := rc.Control(func(h uintptr) { inh, herr = inheritable(syscall.Handle(h)) }); err != nil {
+		return err
+	}
+	if herr != nil {
+		return herr
+	}
+	if inh {
+		return errors.New("inheritable")
+	}
+	return nil
+}
+
+// checkNoOtherInherited has no way to list a process's handles; Go's
+// process starts name the handles to inherit, and checkPrivate covers the
+// flag.
+func checkNoOtherInherited(tokens []string) error { return nil }
+
+func processAlive(pid int) bool {
+	const _PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
+	const _STILL_ACTIVE = 259
+	h, err := syscall.OpenProcess(_PROCESS_QUERY_LIMITED_INFORMATION, false, uint32(pid))
+	if err != nil {
+		return false
+	}
+	defer syscall.CloseHandle(h)
+	var code uint32
+	return syscall.GetExitCodeProcess(h, &code) == nil && code == _STILL_ACTIVE
+}
+
+// unusedToken returns a handle value far above any a test process opens.
+func unusedToken(t *testing.T) string { return strconv.Itoa(1 << 30) }
+
+func pipeMaxSize(t *testing.T) int { return 1 << 30 }
+
+func TestFifoUnsupported(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fifo")
+	if err := ipc.Mkfifo(path, 0o600); !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("Mkfifo: %v; want errors.ErrUnsupported", err)
+	}
+	if _, err := ipc.OpenFifo(context.Background(), path, os.O_RDONLY); !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("OpenFifo: %v; want errors.ErrUnsupported", err)
+	}
+}
