@@ -109,7 +109,7 @@ func checkWaitSignal(sig os.Signal) error {
 
 const pipeCall = "pipe"
 
-func sysPipe(size int) (r, w *os.File, err error) {
+func sysPipe(pc *PipeConfig) (r, w *os.File, err error) {
 	return nil, nil, os.NewSyscallError("pipe", errors.ErrUnsupported)
 }
 

@@ -1233,17 +1233,25 @@ func checkWaitSignal(sig os.Signal) error {
 
 // ---- pipes and FIFOs (pipe.go, fifo.go) ----
 
-func sysPipe(size int) (r, w *os.File, err error) {
+func sysPipe(pc *PipeConfig) (r, w *os.File, err error) {
 	p, err := sysPipe2()
 	if err != nil {
 		return nil, nil, err
 	}
-	if size != 0 {
-		if err := setPipeSize(p[0], size); err != nil {
-			syscall.Close(p[0])
-			syscall.Close(p[1])
-			return nil, nil, err
-		}
+	if pc.BufferSize != 0 {
+		err = setPipeSize(p[0], pc.BufferSize)
+	}
+	// Each end is an open file of its own, with its own O_NONBLOCK.
+	if err == nil && pc.BlockingRead {
+		err = os.NewSyscallError("setnonblock", syscall.SetNonblock(p[0], false))
+	}
+	if err == nil && pc.BlockingWrite {
+		err = os.NewSyscallError("setnonblock", syscall.SetNonblock(p[1], false))
+	}
+	if err != nil {
+		syscall.Close(p[0])
+		syscall.Close(p[1])
+		return nil, nil, err
 	}
 	if r, err = newPipeFile(p[0], "|0"); err != nil {
 		syscall.Close(p[1])
@@ -1256,8 +1264,8 @@ func sysPipe(size int) (r, w *os.File, err error) {
 	return r, w, nil
 }
 
-// newPipeFile puts fd, a non-blocking close-on-exec pipe end or FIFO, on the
-// poller. It takes ownership of fd, closing it on error. Like newConn it
+// newPipeFile makes a file of fd, a close-on-exec pipe end or FIFO, which
+// os puts on the poller if it is non-blocking. It takes ownership of fd, closing it on error. Like newConn it
 // keeps the file off descriptors 1 and 2, where package os would turn EPIPE
 // into a SIGPIPE that kills the process.
 func newPipeFile(fd int, name string) (*os.File, error) {

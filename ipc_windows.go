@@ -1059,33 +1059,45 @@ func checkWaitSignal(sig os.Signal) error {
 
 const pipeCall = "CreateNamedPipe"
 
-func sysPipe(size int) (r, w *os.File, err error) {
+func sysPipe(pc *PipeConfig) (r, w *os.File, err error) {
+	size := pc.BufferSize
 	if size == 0 {
 		size = defaultPipeBuffer
 	}
 	if uint64(size) > math.MaxUint32 {
 		return nil, nil, os.NewSyscallError(pipeCall, &argError{"PipeConfig.BufferSize " + strconv.Itoa(size) + " is too large", syscall.EINVAL})
 	}
-	server, client, err := pipePair(false, false, uint32(size))
+	server, client, err := pipePair(pipeSpec{bufSize: uint32(size), syncServer: pc.BlockingRead, syncClient: pc.BlockingWrite})
 	if err != nil {
 		return nil, nil, err
 	}
-	// Both handles are overlapped, so os joins them to the runtime's
-	// completion port.
+	// os joins overlapped handles to the runtime's completion port.
 	return os.NewFile(uintptr(server), "|0"), os.NewFile(uintptr(client), "|1"), nil
 }
 
+// pipeSpec describes the pipe that pipePair creates.
+type pipeSpec struct {
+	// duplex makes both ends read and write; without it the server end
+	// only reads and the client end only writes.
+	duplex bool
+	// message gives the pipe message type, and message read mode to both
+	// ends that read.
+	message bool
+	// bufSize is the buffer quota of each direction.
+	bufSize uint32
+	// syncServer and syncClient open that end for synchronous I/O rather
+	// than overlapped I/O.
+	syncServer, syncClient bool
+}
+
 // pipePair creates a named pipe under a fresh unguessable name and returns
-// its server and client ends, connected, both opened for overlapped I/O and
-// not inheritable. The pipe has one instance and no other can ever be
-// created under its name (FILE_FLAG_FIRST_PIPE_INSTANCE), rejects remote
-// clients, and its DACL admits the current user and SYSTEM only; and since
-// the client end is opened right after the server's, by the time pipePair
-// returns nobody else can hold it. Without duplex the server end only reads
-// and the client end only writes. With message the pipe has message type
-// and both ends that read use message read mode. bufSize is the buffer
-// quota of each direction.
-func pipePair(duplex, message bool, bufSize uint32) (server, client syscall.Handle, err error) {
+// its server and client ends, connected and not inheritable. The pipe has
+// one instance and no other can ever be created under its name
+// (FILE_FLAG_FIRST_PIPE_INSTANCE), rejects remote clients, and its DACL
+// admits the current user and SYSTEM only; and since the client end is
+// opened right after the server's, by the time pipePair returns nobody else
+// can hold it.
+func pipePair(spec pipeSpec) (server, client syscall.Handle, err error) {
 	var rnd [16]byte
 	rand.Read(rnd[:])
 	name, _ := syscall.UTF16PtrFromString(pipePrefix + "ipc-anon-" + strconv.Itoa(os.Getpid()) + "-" + hex.EncodeToString(rnd[:]))
@@ -1101,27 +1113,33 @@ func pipePair(duplex, message bool, bufSize uint32) (server, client syscall.Hand
 	defer syscall.LocalFree(syscall.Handle(sd))
 	sa := &syscall.SecurityAttributes{Length: uint32(unsafe.Sizeof(syscall.SecurityAttributes{})), SecurityDescriptor: sd}
 
-	openMode := uint32(pipeAccessInbound | fileFlagFirstPipeInstance | syscall.FILE_FLAG_OVERLAPPED)
+	openMode := uint32(pipeAccessInbound | fileFlagFirstPipeInstance)
 	access := uint32(syscall.GENERIC_WRITE | fileReadAttributes)
-	if duplex {
-		openMode = pipeAccessDuplex | fileFlagFirstPipeInstance | syscall.FILE_FLAG_OVERLAPPED
+	if spec.duplex {
+		openMode = pipeAccessDuplex | fileFlagFirstPipeInstance
 		access = syscall.GENERIC_READ | syscall.GENERIC_WRITE
 	}
+	if !spec.syncServer {
+		openMode |= syscall.FILE_FLAG_OVERLAPPED
+	}
 	pipeMode := uint32(pipeRejectRemoteClients)
-	if message {
+	if spec.message {
 		pipeMode |= pipeTypeMessage | pipeReadmodeMessage
 	}
-	server, err = createNamedPipe(name, openMode, pipeMode, 1, bufSize, bufSize, 0, sa)
+	clientFlags := uint32(securitySqosPresent | securityIdentification)
+	if !spec.syncClient {
+		clientFlags |= syscall.FILE_FLAG_OVERLAPPED
+	}
+	server, err = createNamedPipe(name, openMode, pipeMode, 1, spec.bufSize, spec.bufSize, 0, sa)
 	if err != nil {
 		return 0, 0, os.NewSyscallError("CreateNamedPipe", err)
 	}
-	client, err = syscall.CreateFile(name, access, 0, nil, syscall.OPEN_EXISTING,
-		syscall.FILE_FLAG_OVERLAPPED|securitySqosPresent|securityIdentification, 0)
+	client, err = syscall.CreateFile(name, access, 0, nil, syscall.OPEN_EXISTING, clientFlags, 0)
 	if err != nil {
 		syscall.CloseHandle(server)
 		return 0, 0, os.NewSyscallError("CreateFile", err)
 	}
-	if message && duplex {
+	if spec.message && spec.duplex {
 		mode := uint32(pipeReadmodeMessage)
 		err = os.NewSyscallError("SetNamedPipeHandleState", setNamedPipeHandleState(client, &mode, nil, nil))
 	}
@@ -1140,8 +1158,8 @@ func pipePair(duplex, message bool, bufSize uint32) (server, client syscall.Hand
 // with GetNamedPipeInfo.
 const fileReadAttributes = 0x80
 
-// connectOpenedPipe completes the connection of the overlapped server end h,
-// whose client has already opened the pipe, so ConnectNamedPipe reports
+// connectOpenedPipe completes the connection of the server end h, whose
+// client has already opened the pipe, so ConnectNamedPipe reports
 // ERROR_PIPE_CONNECTED at once.
 func connectOpenedPipe(h syscall.Handle) error {
 	ev, err := createEvent(nil, true, false, nil)

@@ -33,6 +33,16 @@ type PipeConfig struct {
 	//
 	// A negative size is an error wrapping [syscall.EINVAL].
 	BufferSize int
+
+	// BlockingRead and BlockingWrite make the read or the write end a
+	// plain blocking file, for a child process that is not a Go program
+	// to use with blocking read and write calls once it is handed over
+	// with [PassFile]. That end then has no deadlines and holds a thread
+	// while it waits, in this process and in a Go child alike. It matters
+	// on Windows, where that end is opened for synchronous I/O instead of
+	// overlapped I/O (see PassFile); on Unix PassFile gives a child a
+	// blocking pipe in any case.
+	BlockingRead, BlockingWrite bool
 }
 
 // Pipe returns a connected pair of files with the default [PipeConfig]:
@@ -74,7 +84,7 @@ func (pc *PipeConfig) Pipe() (r, w *os.File, err error) {
 	if pc.BufferSize < 0 {
 		return nil, nil, os.NewSyscallError(pipeCall, &argError{"negative PipeConfig.BufferSize " + strconv.Itoa(pc.BufferSize), syscall.EINVAL})
 	}
-	return sysPipe(pc.BufferSize)
+	return sysPipe(pc)
 }
 
 // PipeBufferSize returns the capacity in bytes of the pipe that f is an end
@@ -133,15 +143,18 @@ var passed = struct {
 //     and adds to cmd.SysProcAttr.AdditionalInheritedHandles (other fields
 //     of cmd.SysProcAttr are kept; ParentProcess and NoInheritHandles must
 //     not be set). The duplicate refers to the same open file as f, so it
-//     is overlapped exactly when f is: the ends from [Pipe] are, those from
-//     [os.Pipe] are not. Windows requires an OVERLAPPED structure in every
-//     ReadFile and WriteFile call on an overlapped handle, so a child in
-//     another language must issue them that way. PassFile detaches f from
-//     this process's I/O completion port first (as [os.File.Fd] does), so
-//     that the child can attach the handle to its own. Until ReleaseFiles
-//     the duplicate is inheritable: Go's own process starts inherit only
-//     the handles listed for them, but other code that creates processes
-//     inheriting all handles would let it leak into those.
+//     is overlapped exactly when f is: the ends from [Pipe] are, unless
+//     made with [PipeConfig.BlockingRead] or [PipeConfig.BlockingWrite];
+//     those from [os.Pipe] are not. Windows requires an OVERLAPPED
+//     structure in every ReadFile and WriteFile call on an overlapped
+//     handle, so give a child in another language that makes plain
+//     blocking calls an end made with BlockingRead or BlockingWrite.
+//     PassFile detaches f from this process's I/O completion port first
+//     (as [os.File.Fd] does), so that a child can attach the handle to its
+//     own; f must not be in use then. Until ReleaseFiles the duplicate is
+//     inheritable: Go's own process starts inherit only the handles listed
+//     for them, but other code that creates processes inheriting all
+//     handles would let it leak into those.
 //
 // If there is an error, it will be of type [*os.PathError].
 func PassFile(cmd *exec.Cmd, f *os.File) (token string, err error) {

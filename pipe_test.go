@@ -26,6 +26,7 @@ func init() {
 	helpers["pipe-echo"] = helperPipeEcho
 	helpers["pipe-parent"] = helperPipeParent
 	helpers["pipe-wait"] = helperPipeWait
+	helpers["pipe-raw-copy"] = helperPipeRawCopy
 }
 
 // newPipe returns the ends of an ipc.Pipe, closed at the end of the test.
@@ -457,6 +458,67 @@ func TestPipeEndsPrivate(t *testing.T) {
 			t.Errorf("%s: %v", f.Name(), err)
 		}
 	}
+}
+
+// TestPipeChildBlocking hands a child, which acts as if it were not a Go
+// program, a blocking read end and a blocking write end: it copies one to
+// the other with plain blocking system calls. The parent's ends keep their
+// deadlines.
+func TestPipeChildBlocking(t *testing.T) {
+	toChild, childIn := newPipe(t, &ipc.PipeConfig{BlockingRead: true})
+	childOut, fromChild := newPipe(t, &ipc.PipeConfig{BlockingWrite: true})
+	for _, f := range []*os.File{toChild, fromChild} {
+		if err := f.SetReadDeadline(time.Now()); !errors.Is(err, os.ErrNoDeadline) {
+			t.Errorf("SetReadDeadline on the blocking end %s: %v; want os.ErrNoDeadline", f.Name(), err)
+		}
+	}
+	cmd := helperCommand(t, "pipe-raw-copy")
+	cmd.Args = append(cmd.Args, passPipes(t, cmd, toChild, fromChild)...)
+	c, line := startChild(t, cmd)
+	ipc.ReleaseFiles(cmd)
+	if line != "ready" {
+		t.Fatalf("child: %s", line)
+	}
+
+	childOut.SetReadDeadline(time.Now().Add(-time.Second))
+	if _, err := childOut.Read(make([]byte, 1)); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("Read with past deadline: %v; want os.ErrDeadlineExceeded", err)
+	}
+	childOut.SetReadDeadline(time.Time{})
+
+	want := pipeData(1<<20, 3)
+	errc := make(chan error, 1)
+	go func() {
+		_, err := childIn.Write(want)
+		childIn.Close()
+		errc <- err
+	}()
+	got, err := io.ReadAll(childOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("child copied back %d bytes, not the %d sent", len(got), len(want))
+	}
+	c.finish()
+}
+
+// helperPipeRawCopy copies from the inherited end args[0] to args[1] with
+// blocking system calls only, as a C program would.
+func helperPipeRawCopy(args []string) int {
+	if err := pipeChildChecks(args, "in", "out"); err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	fmt.Println("ready")
+	if err := rawCopy(args[0], args[1]); err != nil {
+		fmt.Fprintln(os.Stderr, "raw copy:", err)
+		return 1
+	}
+	return 0
 }
 
 func TestPassFileErrors(t *testing.T) {

@@ -126,6 +126,42 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// rawCopy copies from descriptor in to descriptor out with blocking read
+// and write calls until EOF.
+func rawCopy(in, out string) error {
+	rfd, err := strconv.Atoi(in)
+	if err != nil {
+		return err
+	}
+	wfd, err := strconv.Atoi(out)
+	if err != nil {
+		return err
+	}
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := syscall.Read(rfd, buf)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+		for b := buf[:n]; len(b) > 0; {
+			m, err := syscall.Write(wfd, b)
+			if err == syscall.EINTR {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			b = b[m:]
+		}
+	}
+}
+
 func processAlive(pid int) bool { return syscall.Kill(pid, 0) == nil }
 
 // unusedToken returns a descriptor number that is not open.

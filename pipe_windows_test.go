@@ -70,6 +70,38 @@ func checkPrivate(f *os.File) error {
 // flag.
 func checkNoOtherInherited(tokens []string) error { return nil }
 
+// rawCopy copies from handle in to handle out with synchronous ReadFile and
+// WriteFile calls, without OVERLAPPED, until the writer is gone.
+func rawCopy(in, out string) error {
+	rv, err := strconv.ParseUint(in, 10, 64)
+	if err != nil {
+		return err
+	}
+	wv, err := strconv.ParseUint(out, 10, 64)
+	if err != nil {
+		return err
+	}
+	r, w := syscall.Handle(rv), syscall.Handle(wv)
+	buf := make([]byte, 32<<10)
+	for {
+		var n uint32
+		err := syscall.ReadFile(r, buf, &n, nil)
+		if err == syscall.ERROR_BROKEN_PIPE {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		for b := buf[:n]; len(b) > 0; {
+			var m uint32
+			if err := syscall.WriteFile(w, b, &m, nil); err != nil {
+				return err
+			}
+			b = b[m:]
+		}
+	}
+}
+
 func processAlive(pid int) bool {
 	const _PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
 	const _STILL_ACTIVE = 259
