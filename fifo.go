@@ -8,14 +8,12 @@ import (
 	"syscall"
 )
 
-// Mkfifo creates a FIFO (a named pipe of the file system) at path with
-// permissions perm, applied exactly: unlike mkfifo(3), the umask does not
-// narrow them. perm may hold permission bits only. The FIFO is created by
-// mkfifo(2) with perm, so that the umask can only remove bits at first, and
-// then set to perm; it never has more permissions than perm, not even for a
-// moment. The mode is set on the FIFO that was created, not on anything
-// swapped in at path meanwhile (on macOS and the BSDs: checked just before,
-// as for socket files).
+// Mkfifo creates a FIFO (a named pipe in the file system) at path with the
+// permissions perm, exactly: the umask does not narrow them, as it does for
+// mkfifo(3). perm may hold permission bits only. The FIFO is created with
+// perm less the umask's bits, then given perm through the FIFO itself,
+// opened without following symbolic links: it never has more permissions
+// than perm, and nothing swapped in at path meanwhile is changed.
 //
 // An existing file at path, of whatever kind, is an error satisfying
 // errors.Is(err, os.ErrExist); a missing directory one satisfying

@@ -26,6 +26,18 @@
 // signals, and [WaitSignal] and [SignalWaiter] wait for signals with a
 // context. See [Signal] for what each platform can deliver.
 //
+// # Pipes and FIFOs
+//
+// [Pipe] returns an unnamed pipe whose ends, unlike those of [os.Pipe], are
+// on the runtime's poller on every platform, Windows included, so deadlines
+// and Close work on them. [PassFile] hands a pipe end (or any file) to a
+// child process started by [os/exec], [InheritedFile] takes it up in the
+// child and [ReleaseFiles] closes the parent's copies once the child has
+// started, so that EOF arrives when the child exits. No end is inherited by
+// any other process. [Mkfifo] creates a FIFO with exactly the permissions
+// given and [OpenFifo] opens one without blocking a thread, waiting for a
+// reader through a context (Unix only).
+//
 // # Names
 //
 // One string names a local socket:
@@ -133,10 +145,10 @@
 //
 // # Platforms
 //
-// Local sockets work on Linux, Android, macOS, iOS, FreeBSD, NetBSD, OpenBSD,
-// DragonFly BSD and Windows, and so do signals. On every other target the
-// package builds and its functions return an error satisfying
-// errors.Is(err, errors.ErrUnsupported).
+// Local sockets, pipes and signals work on Linux, Android, macOS, iOS,
+// FreeBSD, NetBSD, OpenBSD, DragonFly BSD and Windows; FIFOs on all of them
+// but Windows. On every other target the package builds and its functions
+// return an error satisfying errors.Is(err, errors.ErrUnsupported).
 package ipc
 
 import (

@@ -37,11 +37,11 @@ type PipeConfig struct {
 	// BlockingRead and BlockingWrite make the read or the write end a
 	// plain blocking file, for a child process that is not a Go program
 	// to use with blocking read and write calls once it is handed over
-	// with [PassFile]. That end then has no deadlines and holds a thread
-	// while it waits, in this process and in a Go child alike. It matters
-	// on Windows, where that end is opened for synchronous I/O instead of
-	// overlapped I/O (see PassFile); on Unix PassFile gives a child a
-	// blocking pipe in any case.
+	// with [PassFile]. In this process that end then has no deadlines and
+	// holds a thread while it waits. It matters on Windows, where that end
+	// is opened for synchronous I/O instead of overlapped I/O (see
+	// PassFile), and so has no deadlines in a Go child either; on Unix
+	// PassFile gives a child a blocking pipe in any case.
 	BlockingRead, BlockingWrite bool
 }
 
@@ -114,9 +114,9 @@ var passed = struct {
 
 // PassFile arranges for the child process that cmd will start to inherit f,
 // and returns the token the child gives to [InheritedFile] to get it back.
-// Pass the token to the child in its arguments or environment. No other
-// file of this package's is inherited by the child: every descriptor and
-// handle is close-on-exec or non-inheritable unless passed this way.
+// Pass the token to the child in its arguments or environment. The child
+// inherits no other descriptor or handle that this package created: all are
+// close-on-exec or non-inheritable unless passed this way.
 //
 // PassFile takes f over. After [exec.Cmd.Start] has returned, whether or
 // not it succeeded, call [ReleaseFiles] once: it closes this process's
