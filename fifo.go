@@ -11,9 +11,12 @@ import (
 // Mkfifo creates a FIFO (a named pipe in the file system) at path with the
 // permissions perm, exactly: the umask does not narrow them, as it does for
 // mkfifo(3). perm may hold permission bits only. The FIFO is created with
-// perm less the umask's bits, then given perm through the FIFO itself,
-// opened without following symbolic links: it never has more permissions
-// than perm, and nothing swapped in at path meanwhile is changed.
+// perm less the umask's bits for group and others, so they never get more
+// than perm, and read and write for the owner; then it is given perm
+// through the FIFO itself, opened without following symbolic links, so
+// that nothing swapped in at path meanwhile is changed. (Only under a umask
+// that denies the owner read permission is the mode set by path, after a
+// check that a FIFO is there.)
 //
 // An existing file at path, of whatever kind, is an error satisfying
 // errors.Is(err, os.ErrExist); a missing directory one satisfying

@@ -26,6 +26,7 @@ import (
 
 func init() {
 	helpers["fifo-reader"] = helperFifoReader
+	helpers["mkfifo-modes"] = helperMkfifoModes
 }
 
 func fifoPath(t *testing.T) string {
@@ -47,7 +48,7 @@ func mkfifo(t *testing.T) string {
 func TestMkfifoMode(t *testing.T) {
 	old := syscall.Umask(0o077)
 	defer syscall.Umask(old)
-	for _, perm := range []os.FileMode{0o666, 0o640, 0o777, 0o604, 0} {
+	for _, perm := range mkfifoPerms {
 		path := fifoPath(t)
 		if err := ipc.Mkfifo(path, perm); err != nil {
 			t.Fatal(err)
@@ -60,6 +61,47 @@ func TestMkfifoMode(t *testing.T) {
 			t.Errorf("Mkfifo(%v): mode %v; want %v", perm, fi.Mode(), os.ModeNamedPipe|perm)
 		}
 	}
+}
+
+// mkfifoPerms are the modes TestMkfifoMode asks for: some the owner cannot
+// read, which Mkfifo must still set for a user who is not root.
+var mkfifoPerms = []os.FileMode{0o666, 0o640, 0o777, 0o604, 0o200, 0o022, 0}
+
+// TestMkfifoModeNotRoot runs the modes of TestMkfifoMode as nobody, under
+// umask 077 and 477 (the owner's read permission taken too).
+func TestMkfifoModeNotRoot(t *testing.T) {
+	cmd := nobodyCommand(t, "mkfifo-modes")
+	dir, err := os.MkdirTemp("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	os.Chmod(dir, 0o777)
+	cmd.Args = append(cmd.Args, dir)
+	cmd.Stderr = nil
+	if out, err := cmd.CombinedOutput(); err != nil || string(out) != "ok\n" {
+		t.Fatalf("child as nobody: %v\n%s", err, out)
+	}
+}
+
+func helperMkfifoModes(args []string) int {
+	for _, mask := range []int{0o077, 0o477} {
+		syscall.Umask(mask)
+		for i, perm := range mkfifoPerms {
+			path := filepath.Join(args[0], fmt.Sprintf("fifo-%o-%d", mask, i))
+			if err := ipc.Mkfifo(path, perm); err != nil {
+				fmt.Printf("umask %o: %v\n", mask, err)
+				return 1
+			}
+			fi, err := os.Lstat(path)
+			if err != nil || fi.Mode() != os.ModeNamedPipe|perm {
+				fmt.Printf("umask %o, Mkfifo(%v): %v, %v\n", mask, perm, fi.Mode(), err)
+				return 1
+			}
+		}
+	}
+	fmt.Println("ok")
+	return 0
 }
 
 func TestMkfifoErrors(t *testing.T) {

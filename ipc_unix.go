@@ -1343,8 +1343,11 @@ func sysInheritedFile(token, name string) (*os.File, error) {
 const fifoPollable = runtime.GOOS != "darwin" && runtime.GOOS != "ios"
 
 func sysMkfifo(path string, perm uint32) error {
-	// perm less the umask's bits at first: never more than perm.
-	if err := syscall.Mkfifo(path, perm); err != nil {
+	// Group and others get perm less the umask's bits at first, never more
+	// than perm. The owner gets read and write too, so that the FIFO can be
+	// opened below; the umask may take them away again, which only the
+	// slower path further down has to cope with.
+	if err := syscall.Mkfifo(path, perm&0o077|0o600); err != nil {
 		return err
 	}
 	// Set the mode through the FIFO itself, opened without following a
@@ -1354,6 +1357,18 @@ func sysMkfifo(path string, perm uint32) error {
 	// no reader once it is closed again; nobody should open a FIFO before
 	// Mkfifo has returned.
 	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
+	if err == syscall.EACCES {
+		// The umask took the owner's read permission: check, then change
+		// the mode by path.
+		var st syscall.Stat_t
+		if err := syscall.Lstat(path, &st); err != nil {
+			return os.NewSyscallError("lstat", err)
+		}
+		if err := checkFifo(&st); err != nil {
+			return err
+		}
+		return os.NewSyscallError("chmod", syscall.Chmod(path, perm))
+	}
 	if err != nil {
 		return os.NewSyscallError("open", err)
 	}
