@@ -1265,9 +1265,10 @@ func sysPipe(pc *PipeConfig) (r, w *os.File, err error) {
 }
 
 // newPipeFile makes a file of fd, a close-on-exec pipe end or FIFO, which
-// os puts on the poller if it is non-blocking. It takes ownership of fd, closing it on error. Like newConn it
-// keeps the file off descriptors 1 and 2, where package os would turn EPIPE
-// into a SIGPIPE that kills the process.
+// os puts on the poller if it is non-blocking. It takes ownership of fd,
+// closing it on error. Like newConn it keeps the file off descriptors 1 and
+// 2, where package os would turn EPIPE into a SIGPIPE that kills the
+// process.
 func newPipeFile(fd int, name string) (*os.File, error) {
 	if fd == 1 || fd == 2 {
 		nfd, err := dupAbove2(fd)
@@ -1332,8 +1333,13 @@ func sysInheritedFile(token, name string) (*os.File, error) {
 		return nil, os.NewSyscallError("fstat", err)
 	}
 	syscall.CloseOnExec(fd)
-	if err := syscall.SetNonblock(fd, true); err != nil {
-		return nil, os.NewSyscallError("setnonblock", err)
+	// Only pipes and sockets go on the poller: the non-blocking mode is
+	// shared with every holder of the open file, and a terminal, say, may
+	// be shared with a shell that expects it blocking.
+	if t := st.Mode & syscall.S_IFMT; t == syscall.S_IFIFO || t == syscall.S_IFSOCK {
+		if err := syscall.SetNonblock(fd, true); err != nil {
+			return nil, os.NewSyscallError("setnonblock", err)
+		}
 	}
 	return os.NewFile(uintptr(fd), name), nil
 }

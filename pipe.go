@@ -211,11 +211,12 @@ func bareFileErr(err error) error {
 // it once per token, early: until then the inherited descriptor or handle
 // would also be inherited by any process the child starts.
 //
-// The file is made close-on-exec (Unix) or non-inheritable (Windows) and
-// put on the runtime's poller where the file allows it (pipes, FIFOs,
-// sockets; Windows handles opened for overlapped I/O), so deadlines work on
-// it. On Unix that sets the open file non-blocking, a mode shared with any
-// other process that still holds it.
+// The file is made close-on-exec (Unix) or non-inheritable (Windows). Pipes,
+// FIFOs and sockets on Unix, and handles opened for overlapped I/O on
+// Windows, go on the runtime's poller, so deadlines work on them. On Unix
+// that sets the open file non-blocking, a mode shared with any other
+// process that still holds it; other files, such as regular files and
+// terminals, are left in the mode they have.
 //
 // A token that is malformed, or that names no open descriptor or handle, is
 // an error wrapping [syscall.EINVAL] or [syscall.EBADF]

@@ -246,3 +246,44 @@ func TestPipeNoLeaks(t *testing.T) {
 		t.Errorf("descriptors: %d before, %d after", fds, got)
 	}
 }
+
+// TestInheritedFileModes takes up descriptors as a child would: each
+// becomes close-on-exec; a pipe becomes non-blocking, a regular file keeps
+// its blocking mode.
+func TestInheritedFileModes(t *testing.T) {
+	file, err := os.CreateTemp(t.TempDir(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	r, _, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, tc := range []struct {
+		f        *os.File
+		nonblock bool
+	}{{file, false}, {r, true}} {
+		// A plain dup is neither close-on-exec nor, for the pipe, non-blocking
+		// once os.File.Fd has made it blocking: what a child inherits.
+		fd, err := syscall.Dup(int(tc.f.Fd()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := ipc.InheritedFile(strconv.Itoa(fd), "inherited")
+		if err != nil {
+			syscall.Close(fd)
+			t.Fatal(err)
+		}
+		fdf, _ := fcntl(fd, syscall.F_GETFD)
+		fl, _ := fcntl(fd, syscall.F_GETFL)
+		if fdf&syscall.FD_CLOEXEC == 0 {
+			t.Errorf("%s: not close-on-exec", tc.f.Name())
+		}
+		if got := fl&syscall.O_NONBLOCK != 0; got != tc.nonblock {
+			t.Errorf("%s: non-blocking %v; want %v", tc.f.Name(), got, tc.nonblock)
+		}
+		f.Close()
+	}
+}
