@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
@@ -223,7 +224,7 @@ func helperPipeStdClosed(args []string) int {
 	return 0
 }
 
-// TestPipeNoLeaks checks that creating and closing pipes leaves no
+// TestPipeNoLeaks checks that creating, passing and closing pipes leaves no
 // descriptor behind.
 func TestPipeNoLeaks(t *testing.T) {
 	fds := countFDs(t)
@@ -232,8 +233,13 @@ func TestPipeNoLeaks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Passing and releasing w closes it, and the duplicate on Windows.
+		cmd := exec.Command("x")
+		if _, err := ipc.PassFile(cmd, w); err != nil {
+			t.Fatal(err)
+		}
+		ipc.ReleaseFiles(cmd)
 		r.Close()
-		w.Close()
 	}
 	if got := countFDs(t); got != fds {
 		t.Errorf("descriptors: %d before, %d after", fds, got)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"syscall"
@@ -126,5 +127,53 @@ func TestFifoUnsupported(t *testing.T) {
 	}
 	if _, err := ipc.OpenFifo(context.Background(), path, os.O_RDONLY); !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("OpenFifo: %v; want errors.ErrUnsupported", err)
+	}
+}
+
+// fileHandle returns the handle under f.
+func fileHandle(t testing.TB, f *os.File) syscall.Handle {
+	t.Helper()
+	rc, err := f.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h syscall.Handle
+	if err := rc.Control(func(fd uintptr) { h = syscall.Handle(fd) }); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// TestPipeDACL reads the pipe's DACL back: the current user and SYSTEM,
+// nobody else. (Wine stores it but does not enforce it.)
+func TestPipeDACL(t *testing.T) {
+	r, w := newPipe(t, nil)
+	want := "D:P(A;;FA;;;" + ownSID() + ")(A;;FA;;;SY)"
+	for _, f := range []*os.File{r, w} {
+		if got := pipeDACL(t, fileHandle(t, f)); got != want {
+			t.Errorf("DACL of %s = %q; want %q", f.Name(), got, want)
+		}
+	}
+}
+
+// TestPipeNoLeaks checks that creating, passing and closing pipes leaves no handle
+// behind.
+func TestPipeNoLeaks(t *testing.T) {
+	before := handleCount(t)
+	for i := 0; i < 200; i++ {
+		r, w, err := ipc.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Passing and releasing w closes it, and the duplicate on Windows.
+		cmd := exec.Command("x")
+		if _, err := ipc.PassFile(cmd, w); err != nil {
+			t.Fatal(err)
+		}
+		ipc.ReleaseFiles(cmd)
+		r.Close()
+	}
+	if got := handleCount(t); got != before {
+		t.Errorf("handles: %d before, %d after", before, got)
 	}
 }
