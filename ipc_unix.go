@@ -1318,7 +1318,7 @@ func sysPassFile(cmd *exec.Cmd, f *os.File) (string, io.Closer, error) {
 	if serr != nil {
 		return "", nil, serr
 	}
-	cmd.ExtraFiles = append(cmd.ExtraFiles, f)
+	cmd.ExtraFiles = append(cmd.ExtraFiles[:len(cmd.ExtraFiles):len(cmd.ExtraFiles)], f)
 	// os/exec gives ExtraFiles[i] descriptor 3+i in the child.
 	return strconv.Itoa(2 + len(cmd.ExtraFiles)), f, nil
 }

@@ -1231,11 +1231,13 @@ func sysPassFile(cmd *exec.Cmd, f *os.File) (string, io.Closer, error) {
 	if err := syscall.DuplicateHandle(p, h, p, &dup, 0, true, syscall.DUPLICATE_SAME_ACCESS); err != nil {
 		return "", nil, os.NewSyscallError("DuplicateHandle", err)
 	}
-	if sys == nil {
-		sys = &syscall.SysProcAttr{}
-		cmd.SysProcAttr = sys
+	// A copy, in case the caller shares its SysProcAttr between commands.
+	var sp syscall.SysProcAttr
+	if sys != nil {
+		sp = *sys
 	}
-	sys.AdditionalInheritedHandles = append(sys.AdditionalInheritedHandles, dup)
+	sp.AdditionalInheritedHandles = append(sp.AdditionalInheritedHandles[:len(sp.AdditionalInheritedHandles):len(sp.AdditionalInheritedHandles)], dup)
+	cmd.SysProcAttr = &sp
 	return strconv.FormatUint(uint64(dup), 10), passedHandle{dup, f}, nil
 }
 

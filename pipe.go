@@ -140,9 +140,9 @@ var passed = struct {
 //     non-blocking, as the [Conn] it shares it with needs.
 //   - Windows: the token is the decimal value of the handle the child
 //     inherits, a duplicate of f's handle that PassFile creates inheritable
-//     and adds to cmd.SysProcAttr.AdditionalInheritedHandles (other fields
-//     of cmd.SysProcAttr are kept; ParentProcess and NoInheritHandles must
-//     not be set). The duplicate refers to the same open file as f, so it
+//     and adds to cmd.SysProcAttr.AdditionalInheritedHandles (in a copy of
+//     cmd.SysProcAttr, whose other fields are kept; ParentProcess and
+//     NoInheritHandles must not be set). The duplicate refers to the same open file as f, so it
 //     is overlapped exactly when f is: the ends from [Pipe] are, unless
 //     made with [PipeConfig.BlockingRead] or [PipeConfig.BlockingWrite];
 //     those from [os.Pipe] are not. Windows requires an OVERLAPPED

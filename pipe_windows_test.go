@@ -177,3 +177,37 @@ func TestPipeNoLeaks(t *testing.T) {
 		t.Errorf("handles: %d before, %d after", before, got)
 	}
 }
+
+// TestPassFileSysProcAttr checks that PassFile keeps the other fields of
+// cmd.SysProcAttr, leaves the caller's struct alone and refuses settings
+// under which the child could not inherit the handle.
+func TestPassFileSysProcAttr(t *testing.T) {
+	const createNewProcessGroup = 0x200
+	r, w := newPipe(t, nil)
+	orig := &syscall.SysProcAttr{CreationFlags: createNewProcessGroup, HideWindow: true}
+	cmd := exec.Command("x")
+	cmd.SysProcAttr = orig
+	tok, err := ipc.PassFile(cmd, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ipc.ReleaseFiles(cmd)
+	sp := cmd.SysProcAttr
+	if sp.CreationFlags != createNewProcessGroup || !sp.HideWindow {
+		t.Errorf("SysProcAttr after PassFile: %+v; the other fields are lost", sp)
+	}
+	if len(sp.AdditionalInheritedHandles) != 1 || strconv.FormatUint(uint64(sp.AdditionalInheritedHandles[0]), 10) != tok {
+		t.Errorf("AdditionalInheritedHandles %v; want the handle %s", sp.AdditionalInheritedHandles, tok)
+	}
+	if len(orig.AdditionalInheritedHandles) != 0 {
+		t.Error("the caller's SysProcAttr was changed")
+	}
+
+	for _, sp := range []*syscall.SysProcAttr{{NoInheritHandles: true}, {ParentProcess: 1}} {
+		cmd := exec.Command("x")
+		cmd.SysProcAttr = sp
+		if _, err := ipc.PassFile(cmd, r); !errors.Is(err, syscall.EINVAL) {
+			t.Errorf("PassFile with %+v: %v; want EINVAL", sp, err)
+		}
+	}
+}
