@@ -185,6 +185,7 @@ func fifoPollableHere() bool { return runtime.GOOS != "darwin" && runtime.GOOS !
 
 func TestOpenFifoTimeout(t *testing.T) {
 	path := mkfifo(t)
+	pollerUp(t)
 	fds := countFDs(t)
 	const d = 50 * time.Millisecond
 	ctx, cancel := context.WithTimeout(context.Background(), d)

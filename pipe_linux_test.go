@@ -16,6 +16,7 @@ import (
 // for root, whom the kernel would let exceed it.
 func TestPipeBufferSizeLimit(t *testing.T) {
 	max := pipeMaxSize(t)
+	pollerUp(t)
 	fds := countFDs(t)
 	_, _, err := (&ipc.PipeConfig{BufferSize: max + 1}).Pipe()
 	var se *os.SyscallError

@@ -224,9 +224,22 @@ func helperPipeStdClosed(args []string) int {
 	return 0
 }
 
+// pollerUp makes sure that the runtime's poller, which opens descriptors of
+// its own when first used, is running, so that tests that count
+// descriptors do not count those.
+func pollerUp(t *testing.T) {
+	r, w, err := ipc.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	w.Close()
+}
+
 // TestPipeNoLeaks checks that creating, passing and closing pipes leaves no
 // descriptor behind.
 func TestPipeNoLeaks(t *testing.T) {
+	pollerUp(t)
 	fds := countFDs(t)
 	for i := 0; i < 1000; i++ {
 		r, w, err := ipc.Pipe()
@@ -255,11 +268,12 @@ func TestInheritedFileModes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer file.Close()
-	r, _, err := os.Pipe()
+	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
+	defer w.Close()
 	for _, tc := range []struct {
 		f        *os.File
 		nonblock bool
