@@ -58,8 +58,9 @@ func Pipe() (r, w *os.File, err error) {
 // from r. Unlike [os.Pipe], both ends are on the runtime's poller on every
 // platform, Windows included, so Read and Write honour the deadlines set
 // with [os.File.SetReadDeadline] and [os.File.SetWriteDeadline] and Close
-// unblocks them. Neither end is inherited by child processes unless handed
-// over with [PassFile].
+// unblocks them (except for an end made blocking with
+// [PipeConfig.BlockingRead] or [PipeConfig.BlockingWrite]). Neither end is
+// inherited by child processes unless handed over with [PassFile].
 //
 // Read returns [io.EOF] once every copy of w is closed and the data is
 // read. Write to a pipe whose read end is closed returns an error: EPIPE on
