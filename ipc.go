@@ -137,7 +137,7 @@
 // errors.ErrUnsupported. Close never discards data: what was written before
 // Close stays readable by the peer (the pipe is closed, not disconnected),
 // and Close does not wait for the peer to read it. File passing, datagrams,
-// [ConnPair], [FileConn] and [Conn.File] are not available on Windows.
+// [FileConn] and [Conn.File] are not available on Windows.
 //
 // In message mode, a message longer than the buffer given to [Conn.ReadMsg]
 // is reported as truncated and its remainder is returned by the next read,

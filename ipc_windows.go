@@ -925,7 +925,26 @@ func (c *Conn) impersonate(fn func() error) error {
 
 func (c *Conn) file() (*os.File, error) { return nil, errors.ErrUnsupported }
 
-func sysConnPair(message bool) (*Conn, *Conn, error) { return nil, nil, errors.ErrUnsupported }
+// sysConnPair connects the two ends of a fresh pipe with an unguessable
+// name and an owner-only DACL (see pipePair).
+func sysConnPair(message bool) (*Conn, *Conn, error) {
+	server, client, err := pipePair(pipeSpec{duplex: true, message: message, bufSize: defaultPipeBuffer})
+	if err != nil {
+		return nil, nil, err
+	}
+	unnamed := &Addr{Net: netUnix}
+	a, err := newPipeConn(server, message, true, unnamed, unnamed)
+	if err != nil {
+		syscall.CloseHandle(client)
+		return nil, nil, err
+	}
+	b, err := newPipeConn(client, message, false, unnamed, unnamed)
+	if err != nil {
+		a.Close()
+		return nil, nil, err
+	}
+	return a, b, nil
+}
 
 func sysFileConn(f *os.File) (*Conn, error) { return nil, errors.ErrUnsupported }
 

@@ -647,6 +647,12 @@ func FileConn(f *os.File) (*Conn, error) {
 // [Conn.File]). With message set, the connection keeps message boundaries
 // as described at [ListenConfig.Message].
 //
+// On Unix it is a socketpair. On Windows it is a named pipe with one
+// instance, an unguessable name and a DACL that admits only the current user
+// and SYSTEM, whose client end is opened before ConnPair returns; the first
+// Conn is its server end. Conn.File is not available there, so to hand an
+// end to a child use [Pipe] and [PassFile] instead.
+//
 // If there is an error, it will be of type [*os.SyscallError] or satisfy
 // errors.Is(err, errors.ErrUnsupported).
 func ConnPair(message bool) (*Conn, *Conn, error) {

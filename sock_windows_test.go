@@ -637,3 +637,37 @@ func TestImpersonationLevel(t *testing.T) {
 		}
 	}
 }
+
+func TestConnPair(t *testing.T) {
+	for _, message := range []bool{false, true} {
+		a, b, err := ipc.ConnPair(message)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, pr := range [][2]*ipc.Conn{{a, b}, {b, a}} {
+			if _, err := pr[0].Write([]byte("ping")); err != nil {
+				t.Fatal(err)
+			}
+			buf := make([]byte, 8)
+			n, err := pr[1].Read(buf)
+			if err != nil || string(buf[:n]) != "ping" {
+				t.Fatalf("message=%v: Read = %q, %v", message, buf[:n], err)
+			}
+		}
+		if message {
+			b.WriteMsg(nil)
+			if n, trunc, err := a.ReadMsg(make([]byte, 8)); n != 0 || trunc || err != nil {
+				t.Fatalf("empty message: %d, %v, %v", n, trunc, err)
+			}
+		}
+		cred, err := a.PeerCred()
+		if err != nil || cred.PID != os.Getpid() {
+			t.Fatalf("PeerCred = %+v, %v; want pid %d", cred, err, os.Getpid())
+		}
+		a.Close()
+		if _, err := b.Read(make([]byte, 1)); err != io.EOF {
+			t.Fatalf("Read after the other end closed: %v; want io.EOF", err)
+		}
+		b.Close()
+	}
+}
