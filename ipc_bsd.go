@@ -11,6 +11,7 @@ package ipc
 
 import (
 	"errors"
+	"io"
 	"os"
 	"runtime"
 	"syscall"
@@ -276,3 +277,18 @@ func setPipeSize(fd, size int) error {
 func pipeSize(fd int) (int, error) {
 	return 0, os.NewSyscallError("fcntl", errors.ErrUnsupported)
 }
+
+// ---- performance: low-latency reads and splice (issue 7) ----
+
+// spinOK: no spinning here. Package syscall reaches sched_yield only as a
+// raw system call, which macOS and OpenBSD do not allow (they go through
+// libc), and runtime.Gosched does not give the CPU to another process, so
+// spinning with it would starve a peer sharing the CPU. Low-latency mode
+// therefore reads as default mode does.
+const spinOK = false
+
+func osYield() {}
+
+// spliceFrom and spliceTo: no splice(2) here; ReadFrom and WriteTo copy.
+func spliceFrom(c *Conn, r io.Reader, remain int64) (int64, bool, error) { return 0, false, nil }
+func spliceTo(c *Conn, w io.Writer) (int64, bool, error)                 { return 0, false, nil }

@@ -8,11 +8,16 @@ package ipc
 
 import (
 	"errors"
+	"io"
 	"math"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
+	"unsafe"
 )
 
 // abstractNames tells resolveName that "@name" is an abstract socket.
@@ -180,4 +185,385 @@ func pipeSize(fd int) (int, error) {
 		return 0, os.NewSyscallError("fcntl", e)
 	}
 	return int(n), nil
+}
+
+// ---- performance: sched_yield and splice (issue 7) ----
+
+// spinOK: low-latency mode spins here, with sched_yield between attempts.
+const spinOK = true
+
+// osYield gives the CPU to any other runnable thread (sched_yield(2)), so
+// that spinning never starves a peer that shares the CPU.
+func osYield() { syscall.Syscall(syscall.SYS_SCHED_YIELD, 0, 0, 0) }
+
+const (
+	_SPLICE_F_MOVE     = 0x1
+	_SPLICE_F_NONBLOCK = 0x2
+
+	// maxSpliceSize is the most one splice call is asked to move, as in
+	// internal/poll.
+	maxSpliceSize = 1 << 20
+
+	_POLLIN  = 0x1
+	_POLLOUT = 0x4
+)
+
+// splicedBytes counts the bytes that splice has delivered to destinations,
+// for the tests.
+var splicedBytes atomic.Int64
+
+// What splice can take on the other side of a copy.
+const (
+	kindNone = iota
+	kindPipe
+	kindSocket // a stream socket
+	kindFile   // a regular file
+)
+
+// otherEnd returns the raw connection of x, a reader or writer, and what
+// kind of descriptor is behind it: a pipe or FIFO or a stream socket in
+// non-blocking mode (waits go through the poller, so a blocking one would
+// hold a thread or fail), or a regular file (not in append mode, which
+// splice refuses, when it is the destination).
+func otherEnd(x any, dst bool) (syscall.RawConn, int) {
+	sc, ok := x.(syscall.Conn)
+	if !ok {
+		return nil, kindNone
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return nil, kindNone
+	}
+	kind := kindNone
+	if rc.Control(func(fd uintptr) { kind = spliceKind(int(fd), dst) }) != nil {
+		return nil, kindNone
+	}
+	return rc, kind
+}
+
+func spliceKind(fd int, dst bool) int {
+	var st syscall.Stat_t
+	if syscall.Fstat(fd, &st) != nil {
+		return kindNone
+	}
+	fl, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_GETFL, 0)
+	if e != 0 {
+		return kindNone
+	}
+	nonblock := fl&syscall.O_NONBLOCK != 0
+	switch st.Mode & syscall.S_IFMT {
+	case syscall.S_IFIFO:
+		if nonblock {
+			return kindPipe
+		}
+	case syscall.S_IFSOCK:
+		if typ, err := syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TYPE); err == nil &&
+			typ == syscall.SOCK_STREAM && nonblock {
+			return kindSocket
+		}
+	case syscall.S_IFREG:
+		if !dst || fl&syscall.O_APPEND == 0 {
+			return kindFile
+		}
+	}
+	return kindNone
+}
+
+// spliceFrom moves up to remain bytes (all, if remain is negative) from r
+// into c.
+func spliceFrom(c *Conn, r io.Reader, remain int64) (int64, bool, error) {
+	rc, kind := otherEnd(r, false)
+	s := &splicer{src: rc, dst: c.rc, ownSrc: false, remain: remain}
+	return s.run(kind)
+}
+
+// spliceTo moves everything from c into w.
+func spliceTo(c *Conn, w io.Writer) (int64, bool, error) {
+	rc, kind := otherEnd(w, true)
+	s := &splicer{src: c.rc, dst: rc, ownSrc: true, remain: -1}
+	return s.run(kind)
+}
+
+// splicer is one ReadFrom or WriteTo by splice. Every wait goes through the
+// poller of the side being waited for, with that side's deadline, and each
+// wait follows an attempt made after the poller was armed, so no wake-up is
+// lost. With a pipe on the other side the data moves directly; otherwise it
+// goes through an internal pipe, filled from the source and drained into
+// the destination, which keeps the two sides' waits apart.
+type splicer struct {
+	src, dst syscall.RawConn
+	ownSrc   bool  // the Conn is the source (WriteTo), else the destination
+	remain   int64 // bytes still to move; negative means until EOF
+	written  int64 // bytes delivered to the destination
+	calls    int   // successful splice calls, to tell a first-call refusal
+	eof      bool
+	err      error // the failed splice's error, or the other side's
+}
+
+func (s *splicer) chunk(limit int) int {
+	if s.remain >= 0 && s.remain < int64(limit) {
+		return int(s.remain)
+	}
+	return limit
+}
+
+func (s *splicer) done() bool { return s.eof || s.err != nil || s.remain == 0 }
+
+// run moves the data; handled is false if splice cannot do it at all (the
+// kind of the other side, or the kernel refused the first call) and nothing
+// was moved.
+func (s *splicer) run(kind int) (written int64, handled bool, err error) {
+	switch kind {
+	case kindPipe:
+		err = s.direct()
+	case kindSocket, kindFile:
+		var p *splicePipe
+		if p, err = getSplicePipe(); err != nil {
+			return 0, false, nil
+		}
+		err = s.viaPipe(p)
+		putSplicePipe(p)
+	default:
+		return 0, false, nil
+	}
+	if s.calls == 0 && s.written == 0 && refused(err) {
+		return 0, false, nil
+	}
+	return s.written, true, err
+}
+
+// refused reports whether a splice error means the kernel does not splice
+// between these two descriptors.
+func refused(err error) bool {
+	var se *os.SyscallError
+	if !errors.As(err, &se) {
+		return false
+	}
+	return se.Err == syscall.EINVAL || se.Err == syscall.ENOSYS || se.Err == syscall.EOPNOTSUPP
+}
+
+// spliceErr names the failed call.
+func spliceErr(err error) error { return os.NewSyscallError("splice", err) }
+
+// direct splices between the Conn and a pipe. The splice runs in the
+// Conn's raw callback (holding its read or write lock, so it cannot
+// interleave with a Read or Write), with the pipe held by Control. When
+// splice finds nothing to do, a zero-timeout ppoll tells which side is not
+// ready: the Conn's side waits in the same callback, the pipe's side in the
+// pipe's own raw Read or Write.
+func (s *splicer) direct() error {
+	const (
+		waitNone = iota
+		waitOwn
+		waitOther
+	)
+	own, other := s.dst, s.src
+	if s.ownSrc {
+		own, other = s.src, s.dst
+	}
+	var wait int
+	var stuck int // attempts that found both sides ready and moved nothing
+	move := func(ownFD uintptr) bool {
+		cerr := other.Control(func(otherFD uintptr) {
+			sfd, dfd := int(otherFD), int(ownFD)
+			if s.ownSrc {
+				sfd, dfd = dfd, sfd
+			}
+			for !s.done() {
+				n, err := syscall.Splice(sfd, nil, dfd, nil, s.chunk(maxSpliceSize), _SPLICE_F_MOVE|_SPLICE_F_NONBLOCK)
+				switch {
+				case err == syscall.EINTR:
+					continue
+				case err == syscall.EAGAIN:
+					srcReady, dstReady := pollReady(sfd, _POLLIN), pollReady(dfd, _POLLOUT)
+					switch {
+					case !srcReady && s.ownSrc, !dstReady && !s.ownSrc:
+						wait = waitOwn
+					case !srcReady, !dstReady:
+						wait = waitOther
+					default:
+						// Both report ready, yet nothing moved: give the
+						// kernel a moment, within reason.
+						if stuck++; stuck > 10000 {
+							s.err = spliceErr(err)
+							return
+						}
+						osYield()
+						continue
+					}
+					return
+				case err != nil:
+					s.err = spliceErr(err)
+					return
+				case n == 0:
+					s.eof = true
+					return
+				}
+				s.calls++
+				s.written += n
+				if s.remain > 0 {
+					s.remain -= n
+				}
+				splicedBytes.Add(n)
+			}
+		})
+		if cerr != nil {
+			s.err = cerr
+			return true
+		}
+		if wait == waitOwn {
+			wait = waitNone
+			return false
+		}
+		return true
+	}
+	otherReady := func(fd uintptr) bool {
+		if s.ownSrc {
+			return pollReady(int(fd), _POLLOUT)
+		}
+		return pollReady(int(fd), _POLLIN)
+	}
+	for {
+		wait = waitNone
+		var err error
+		if s.ownSrc {
+			err = own.Read(move)
+		} else {
+			err = own.Write(move)
+		}
+		if err != nil {
+			return err
+		}
+		if s.done() {
+			return s.err
+		}
+		// wait == waitOther.
+		if s.ownSrc {
+			err = other.Write(otherReady)
+		} else {
+			err = other.Read(otherReady)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// viaPipe splices from the source into the internal pipe p and from p into
+// the destination, each step in its own side's raw callback.
+func (s *splicer) viaPipe(p *splicePipe) error {
+	fill := func(sfd uintptr) bool {
+		for {
+			n, err := syscall.Splice(int(sfd), nil, p.w, nil, s.chunk(maxSpliceSize), _SPLICE_F_MOVE|_SPLICE_F_NONBLOCK)
+			switch {
+			case err == syscall.EINTR:
+				continue
+			case err == syscall.EAGAIN:
+				return false // the pipe is empty, so the source is
+			case err != nil:
+				s.err = spliceErr(err)
+			case n == 0:
+				s.eof = true
+			default:
+				p.data += int(n)
+			}
+			return true
+		}
+	}
+	drain := func(dfd uintptr) bool {
+		for p.data > 0 {
+			n, err := syscall.Splice(p.r, nil, int(dfd), nil, p.data, _SPLICE_F_MOVE|_SPLICE_F_NONBLOCK)
+			switch {
+			case err == syscall.EINTR:
+				continue
+			case err == syscall.EAGAIN:
+				return false
+			case err != nil:
+				s.err = spliceErr(err)
+				return true
+			}
+			s.calls++
+			p.data -= int(n)
+			s.written += n
+			if s.remain > 0 {
+				s.remain -= n
+			}
+			splicedBytes.Add(n)
+		}
+		return true
+	}
+	for !s.done() {
+		if err := s.src.Read(fill); err != nil {
+			return err
+		}
+		if s.err != nil {
+			return s.err
+		}
+		if p.data == 0 {
+			continue // EOF, or the limit reached
+		}
+		if err := s.dst.Write(drain); err != nil {
+			return err
+		}
+	}
+	return s.err
+}
+
+// pollReady reports whether fd is ready for events (or has an error or
+// hang-up to report), without waiting: ppoll(2) with a zero timeout.
+func pollReady(fd int, events int16) bool {
+	pfd := struct {
+		fd      int32
+		events  int16
+		revents int16
+	}{int32(fd), events, 0}
+	var ts syscall.Timespec
+	for {
+		n, _, e := syscall.Syscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&pfd)), 1, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
+		if e == syscall.EINTR {
+			continue
+		}
+		// On an error, say ready: the next splice reports it.
+		return e != 0 || n > 0 && pfd.revents != 0
+	}
+}
+
+// splicePipe is an internal pipe, kept in a pool between copies.
+type splicePipe struct {
+	r, w    int
+	data    int // bytes in the pipe
+	cleanup runtime.Cleanup
+}
+
+var splicePipes sync.Pool
+
+// getSplicePipe takes a pipe from the pool or makes a new one, close-on-exec
+// and non-blocking.
+func getSplicePipe() (*splicePipe, error) {
+	if p, ok := splicePipes.Get().(*splicePipe); ok {
+		return p, nil
+	}
+	var fds [2]int
+	if err := syscall.Pipe2(fds[:], syscall.O_CLOEXEC|syscall.O_NONBLOCK); err != nil {
+		return nil, os.NewSyscallError("pipe2", err)
+	}
+	p := &splicePipe{r: fds[0], w: fds[1]}
+	p.cleanup = runtime.AddCleanup(p, closePipe, fds)
+	return p, nil
+}
+
+// putSplicePipe returns an empty pipe to the pool and closes one that still
+// holds data, which belongs to no one now.
+func putSplicePipe(p *splicePipe) {
+	if p.data == 0 {
+		splicePipes.Put(p)
+		return
+	}
+	p.cleanup.Stop()
+	closePipe([2]int{p.r, p.w})
+}
+
+func closePipe(fds [2]int) {
+	syscall.Close(fds[0])
+	syscall.Close(fds[1])
 }

@@ -126,3 +126,10 @@ func sysMkfifo(path string, perm uint32) error { return errors.ErrUnsupported }
 func sysOpenFifo(ctx context.Context, path string, flag int) (*os.File, error) {
 	return nil, errors.ErrUnsupported
 }
+
+// ---- performance (issue 7) ----
+
+func (c *Conn) setBufferSize(n int) error                 { return errors.ErrUnsupported }
+func (c *Conn) bufferSizes() (send, recv int, err error)  { return 0, 0, errors.ErrUnsupported }
+func (c *Conn) readFrom(r io.Reader) (int64, bool, error) { return 0, false, nil }
+func (c *Conn) writeTo(w io.Writer) (int64, bool, error)  { return 0, false, nil }

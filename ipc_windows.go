@@ -1277,3 +1277,26 @@ func sysMkfifo(path string, perm uint32) error { return errors.ErrUnsupported }
 func sysOpenFifo(ctx context.Context, path string, flag int) (*os.File, error) {
 	return nil, errors.ErrUnsupported
 }
+
+// ---- performance (issue 7) ----
+
+// setBufferSize has nothing to do: the server sizes a pipe's buffers in
+// CreateNamedPipe (sysListen), and a client cannot change them.
+func (c *Conn) setBufferSize(n int) error { return nil }
+
+// bufferSizes reports the pipe's output and input buffer sizes.
+func (c *Conn) bufferSizes() (send, recv int, err error) {
+	var out, in uint32
+	err = c.handle(func(h syscall.Handle) error {
+		return os.NewSyscallError("GetNamedPipeInfo", getNamedPipeInfo(h, nil, &out, &in, nil))
+	})
+	if err != nil {
+		return 0, 0, fileErr(err)
+	}
+	return int(out), int(in), nil
+}
+
+// readFrom and writeTo: no zero-copy path on Windows; ReadFrom and WriteTo
+// copy through a buffer.
+func (c *Conn) readFrom(r io.Reader) (int64, bool, error) { return 0, false, nil }
+func (c *Conn) writeTo(w io.Writer) (int64, bool, error)  { return 0, false, nil }

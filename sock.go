@@ -5,8 +5,10 @@ package ipc
 import (
 	"context"
 	"io"
+	"math"
 	"net"
 	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -14,10 +16,12 @@ import (
 )
 
 var (
-	_ net.Listener = (*Listener)(nil)
-	_ net.Conn     = (*Conn)(nil)
-	_ syscall.Conn = (*Conn)(nil)
-	_ syscall.Conn = (*Listener)(nil)
+	_ net.Listener  = (*Listener)(nil)
+	_ net.Conn      = (*Conn)(nil)
+	_ syscall.Conn  = (*Conn)(nil)
+	_ syscall.Conn  = (*Listener)(nil)
+	_ io.ReaderFrom = (*Conn)(nil)
+	_ io.WriterTo   = (*Conn)(nil)
 )
 
 // ListenConfig holds options for creating a [Listener]. The zero value is
@@ -78,9 +82,31 @@ type ListenConfig struct {
 	// on Unix, where Backlog plays this part.
 	Instances int
 
-	// BufferSize (Windows) is the size in bytes of each pipe instance's
-	// input and output buffers; zero means 64 KiB. Ignored on Unix.
+	// BufferSize, if not zero, is the buffer size in bytes to ask for, in
+	// each direction, on every connection the listener accepts. Zero keeps
+	// the system's default. [Conn.BufferSizes] reports what was granted.
+	//
+	//   - Unix: SO_SNDBUF and SO_RCVBUF, set on each accepted socket. The
+	//     kernel adjusts the value: Linux doubles it (for its own
+	//     bookkeeping) and caps the request at net.core.wmem_max and
+	//     rmem_max (212992 bytes by default, so at most 425984 is
+	//     reported); the BSDs cap it at kern.ipc.maxsockbuf. For a Unix
+	//     stream socket it is mainly the sender's SO_SNDBUF that bounds how
+	//     far a writer can run ahead. Larger buffers raise throughput when
+	//     the two processes run on different CPUs and can lower it when
+	//     they share one (see BENCHMARKS.md), so it is an option, not a
+	//     default.
+	//   - Windows: the size of each pipe instance's input and output
+	//     buffers, passed to CreateNamedPipe; zero means 64 KiB.
+	//
+	// A negative size, or one above math.MaxInt32, is an error wrapping
+	// [syscall.EINVAL].
 	BufferSize int
+
+	// LowLatency puts every accepted connection in low-latency mode (see
+	// [Conn.SetLowLatency]) and makes Accept itself spin in the same way
+	// before it waits.
+	LowLatency bool
 
 	// AllowRemote (Windows) lets clients on other machines connect through
 	// the SMB redirector. By default they are rejected
@@ -111,6 +137,9 @@ func (lc *ListenConfig) Listen(ctx context.Context, name string) (*Listener, err
 	if lc == nil {
 		lc = &ListenConfig{}
 	}
+	if err := checkBufferSize("ListenConfig", lc.BufferSize); err != nil {
+		return nil, &net.OpError{Op: "listen", Net: netUnix, Addr: &Addr{Net: netUnix, Name: name}, Err: err}
+	}
 	l, addr, err := sysListen(ctx, lc, name)
 	if err != nil {
 		if addr == nil {
@@ -118,6 +147,8 @@ func (lc *ListenConfig) Listen(ctx context.Context, name string) (*Listener, err
 		}
 		return nil, &net.OpError{Op: "listen", Net: addr.Net, Addr: addr, Err: err}
 	}
+	l.lowLatency = lc.LowLatency
+	l.bufferSize = lc.BufferSize
 	return l, nil
 }
 
@@ -129,6 +160,9 @@ type Listener struct {
 	closed    atomic.Bool // set before the socket is closed
 	closeOnce sync.Once
 	closeErr  error
+
+	lowLatency bool // ListenConfig.LowLatency
+	bufferSize int  // ListenConfig.BufferSize
 }
 
 func (l *Listener) ok() bool { return l != nil && l.addr != nil }
@@ -156,9 +190,15 @@ func (l *Listener) AcceptConn() (*Conn, error) {
 		return nil, syscall.EINVAL
 	}
 	c, err := l.accept()
+	if err == nil && l.bufferSize > 0 {
+		if err = c.setBufferSize(l.bufferSize); err != nil {
+			c.close()
+		}
+	}
 	if err != nil {
 		return nil, &net.OpError{Op: "accept", Net: l.addr.Net, Addr: l.addr, Err: err}
 	}
+	c.lowLatency.Store(l.lowLatency)
 	return c, nil
 }
 
@@ -229,6 +269,18 @@ type Dialer struct {
 	// Message dials a message-mode listener (see [ListenConfig.Message]).
 	Message bool
 
+	// BufferSize, if not zero, is the buffer size in bytes to ask for, in
+	// each direction, on the dialed connection, as [ListenConfig.BufferSize]
+	// describes: SO_SNDBUF and SO_RCVBUF on Unix. On Windows the server
+	// sizes a pipe's buffers and a client cannot change them, so a
+	// non-zero BufferSize there is checked for range and otherwise has no
+	// effect; [Conn.BufferSizes] reports the server's sizes.
+	BufferSize int
+
+	// LowLatency puts the dialed connection in low-latency mode; see
+	// [Conn.SetLowLatency].
+	LowLatency bool
+
 	// AllowImpersonation (Windows) lets the pipe server act as this client
 	// (SECURITY_IMPERSONATION). By default the server may only identify the
 	// client (SECURITY_IDENTIFICATION), so a server, or a process squatting
@@ -271,13 +323,22 @@ func (d *Dialer) DialContext(ctx context.Context, name string) (*Conn, error) {
 		ctx, cancel = context.WithTimeout(ctx, d.Timeout)
 		defer cancel()
 	}
+	if err := checkBufferSize("Dialer", d.BufferSize); err != nil {
+		return nil, &net.OpError{Op: "dial", Net: netUnix, Addr: &Addr{Net: netUnix, Name: name}, Err: err}
+	}
 	c, addr, err := sysDial(ctx, d, name)
+	if err == nil && d.BufferSize > 0 {
+		if err = c.setBufferSize(d.BufferSize); err != nil {
+			c.close()
+		}
+	}
 	if err != nil {
 		if addr == nil {
 			addr = &Addr{Net: netUnix, Name: name}
 		}
 		return nil, &net.OpError{Op: "dial", Net: addr.Net, Addr: addr, Err: err}
 	}
+	c.lowLatency.Store(d.LowLatency)
 	return c, nil
 }
 
@@ -291,6 +352,8 @@ type Conn struct {
 	raddr *Addr
 	msg   bool // message mode: SOCK_SEQPACKET, or SOCK_DGRAM with dgram
 	dgram bool // datagram socket, inside a PacketConn
+
+	lowLatency atomic.Bool // SetLowLatency
 	sysConn
 }
 
@@ -325,6 +388,71 @@ func (c *Conn) Write(b []byte) (int, error) {
 	}
 	return n, err
 }
+
+// ReadFrom reads from r until EOF (or, for an [io.LimitedReader], until
+// its limit) and writes the data to the connection. It implements
+// [io.ReaderFrom], so [io.Copy] and [io.CopyN] use it.
+//
+// On Linux, when r is, or is an [io.LimitedReader] around, a pipe, a FIFO,
+// a stream socket or a regular file reachable through [syscall.Conn] (an
+// [*os.File], a [*Conn], a [*net.UnixConn] and so on) in non-blocking mode,
+// the data moves with splice(2) inside the kernel, without passing through
+// this process: directly from a pipe, through an internal pipe from
+// anything else. Everything else, and every message-mode connection, whose
+// message boundaries splice would lose, takes a plain copy through a
+// buffer. [io.Copy] from a pipe's *os.File reaches ReadFrom too: the
+// file's WriteTo hands over to it.
+//
+// While ReadFrom waits for r it is r's read deadline that applies, and
+// while it waits for the connection, the connection's write deadline: the
+// same as a plain copy loop. Closing the connection ends a ReadFrom that
+// waits for r once r has data or reaches its end.
+//
+// If there is an error, it will be of type [*net.OpError], or be r's own
+// error when the copy was a plain one and r failed.
+func (c *Conn) ReadFrom(r io.Reader) (int64, error) {
+	if !c.ok() {
+		return 0, syscall.EINVAL
+	}
+	n, handled, err := c.readFrom(r)
+	if !handled {
+		return io.Copy(writerOnly{c}, r)
+	}
+	if err != nil {
+		err = c.opError("readfrom", err)
+	}
+	return n, err
+}
+
+// WriteTo reads from the connection until EOF and writes the data to w. It
+// implements [io.WriterTo], so [io.Copy] uses it.
+//
+// On Linux, when w is a pipe, a FIFO, a stream socket or a regular file
+// (not in append mode) reachable through [syscall.Conn], in non-blocking
+// mode, the data moves with splice(2) as described at [Conn.ReadFrom];
+// anything else, and every message-mode connection, takes a plain copy.
+// Deadlines and Close work as for ReadFrom, with the roles swapped.
+//
+// If there is an error, it will be of type [*net.OpError], or be w's own
+// error when the copy was a plain one and w failed.
+func (c *Conn) WriteTo(w io.Writer) (int64, error) {
+	if !c.ok() {
+		return 0, syscall.EINVAL
+	}
+	n, handled, err := c.writeTo(w)
+	if !handled {
+		return io.Copy(w, readerOnly{c})
+	}
+	if err != nil {
+		err = c.opError("writeto", err)
+	}
+	return n, err
+}
+
+// writerOnly and readerOnly hide every method but Write or Read, so the
+// plain copies of ReadFrom and WriteTo cannot come back to them.
+type writerOnly struct{ io.Writer }
+type readerOnly struct{ io.Reader }
 
 // Close closes the connection and unblocks its pending Read and Write
 // calls. Closing twice reports an error wrapping [net.ErrClosed].
@@ -426,6 +554,72 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 		return c.opError("set", err)
 	}
 	c.noteDeadline(t, false, true)
+	return nil
+}
+
+// SetLowLatency switches low-latency mode on or off for reads on the
+// connection; [Dialer.LowLatency] and [ListenConfig.LowLatency] switch it on
+// from the start.
+//
+// In default mode a Read that finds no data parks its goroutine on the
+// runtime's poller, and the data's arrival wakes it: on Linux that costs a
+// round trip through epoll and the scheduler, several microseconds, and tens
+// of microseconds when the writer runs on another CPU that must be woken. In
+// low-latency mode such a Read first retries for a short window, yielding the
+// CPU between attempts (sched_yield(2)) so that a peer on the same CPU can
+// run, and only then parks exactly as in default mode. The window adapts: it
+// doubles, up to 100 µs, each time spinning found data, and halves, down to
+// 5 µs, each time the Read had to park anyway. Deadlines, Close and
+// contexts behave as in default mode; a deadline that passes while a Read
+// spins is noticed at the end of the window.
+//
+// The trade-off is CPU time: a Read that waits burns up to one window of
+// CPU before it parks, so a connection that waits often for replies slower
+// than the window pays up to 100 µs of CPU per Read; an idle connection,
+// parked after its window, costs nothing (measured: under 1 ms of CPU in an
+// idle second). In exchange, on a 2-vCPU Linux VM, a 1-byte round trip
+// between two processes costs RTT_LL instead of RTT_DEF (see BENCHMARKS.md).
+// Use it for request-response traffic between processes that answer
+// quickly; leave it off for connections that mostly wait.
+//
+// Only Read and, on a listener, Accept spin; Write, ReadMsg and the other
+// calls do not. Low-latency mode works on Linux and Android. On macOS and
+// the BSDs, whose system calls package syscall reaches without a yield
+// that is safe to spin on, and on Windows, where reads complete through
+// the I/O completion port, the setting is recorded and reads behave as in
+// default mode.
+//
+// If there is an error, it will be of type [*net.OpError].
+func (c *Conn) SetLowLatency(on bool) error {
+	if !c.ok() {
+		return syscall.EINVAL
+	}
+	c.lowLatency.Store(on)
+	return nil
+}
+
+// BufferSizes reports the connection's send and receive buffer sizes as the
+// system granted them: SO_SNDBUF and SO_RCVBUF on Unix (doubled by Linux;
+// see [ListenConfig.BufferSize]), and the named pipe's output and input
+// buffer sizes from GetNamedPipeInfo on Windows.
+//
+// If there is an error, it will be of type [*net.OpError].
+func (c *Conn) BufferSizes() (send, recv int, err error) {
+	if !c.ok() {
+		return 0, 0, syscall.EINVAL
+	}
+	send, recv, err = c.bufferSizes()
+	if err != nil {
+		return 0, 0, c.opError("get", err)
+	}
+	return send, recv, nil
+}
+
+// checkBufferSize rejects a BufferSize that no system takes.
+func checkBufferSize(what string, n int) error {
+	if n < 0 || n > math.MaxInt32 {
+		return &argError{what + ".BufferSize " + strconv.Itoa(n) + " out of range", syscall.EINVAL}
+	}
 	return nil
 }
 
