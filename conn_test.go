@@ -23,9 +23,10 @@ import (
 // transport names a kind of local socket name the conformance tests run
 // over.
 type transport struct {
-	name    string
-	newName func(t testing.TB) string
-	message bool // message-mode connections (Windows message pipes)
+	name       string
+	newName    func(t testing.TB) string
+	message    bool // message-mode connections (Windows message pipes)
+	lowLatency bool // both ends in low-latency mode
 }
 
 // listen starts a listener on a fresh name of the transport and closes it
@@ -51,7 +52,12 @@ func listenMsg(t testing.TB, name string, message bool) *ipc.Listener {
 func pair(t testing.TB, tr transport) (client, server *ipc.Conn, ln *ipc.Listener) {
 	t.Helper()
 	name := tr.newName(t)
-	ln = listenMsg(t, name, tr.message)
+	lc := ipc.ListenConfig{Message: tr.message, LowLatency: tr.lowLatency}
+	ln, err := lc.Listen(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
 	type result struct {
 		c   *ipc.Conn
 		err error
@@ -61,8 +67,8 @@ func pair(t testing.TB, tr transport) (client, server *ipc.Conn, ln *ipc.Listene
 		c, err := ln.AcceptConn()
 		ch <- result{c, err}
 	}()
-	d := ipc.Dialer{Message: tr.message}
-	client, err := d.DialContext(context.Background(), name)
+	d := ipc.Dialer{Message: tr.message, LowLatency: tr.lowLatency}
+	client, err = d.DialContext(context.Background(), name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +118,11 @@ func TestConformance(t *testing.T) {
 		{"UseAfterClose", testUseAfterClose},
 		{"Addrs", testAddrs},
 	}
-	for _, tr := range transports(t) {
+	trs := transports(t)
+	// The first transport again with both ends in low-latency mode, which
+	// must not change any behaviour.
+	trs = append(trs, transport{name: trs[0].name + "-lowlatency", newName: trs[0].newName, lowLatency: true})
+	for _, tr := range trs {
 		t.Run(tr.name, func(t *testing.T) {
 			for _, c := range cases {
 				t.Run(c.name, func(t *testing.T) {

@@ -11,10 +11,8 @@ import (
 	"io"
 	"math"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"unsafe"
@@ -528,42 +526,44 @@ func pollReady(fd int, events int16) bool {
 	}
 }
 
-// splicePipe is an internal pipe, kept in a pool between copies.
+// splicePipe is an internal pipe, kept between copies in a small free list.
 type splicePipe struct {
-	r, w    int
-	data    int // bytes in the pipe
-	cleanup runtime.Cleanup
+	r, w int
+	data int // bytes in the pipe
 }
 
-var splicePipes sync.Pool
+// splicePipes holds up to cap(splicePipes) idle internal pipes. A fixed
+// free list, unlike a sync.Pool, closes surplus pipes at once instead of
+// leaving them open until a collection finds them, so the number of
+// descriptors the package holds stays small and predictable.
+var splicePipes = make(chan *splicePipe, 4)
 
-// getSplicePipe takes a pipe from the pool or makes a new one, close-on-exec
-// and non-blocking.
+// getSplicePipe takes a pipe from the free list or makes a new one,
+// close-on-exec and non-blocking.
 func getSplicePipe() (*splicePipe, error) {
-	if p, ok := splicePipes.Get().(*splicePipe); ok {
+	select {
+	case p := <-splicePipes:
 		return p, nil
+	default:
 	}
 	var fds [2]int
 	if err := syscall.Pipe2(fds[:], syscall.O_CLOEXEC|syscall.O_NONBLOCK); err != nil {
 		return nil, os.NewSyscallError("pipe2", err)
 	}
-	p := &splicePipe{r: fds[0], w: fds[1]}
-	p.cleanup = runtime.AddCleanup(p, closePipe, fds)
-	return p, nil
+	return &splicePipe{r: fds[0], w: fds[1]}, nil
 }
 
-// putSplicePipe returns an empty pipe to the pool and closes one that still
-// holds data, which belongs to no one now.
+// putSplicePipe keeps an empty pipe for the next copy, if there is room,
+// and closes any other, including one that still holds data, which
+// belongs to no one now.
 func putSplicePipe(p *splicePipe) {
 	if p.data == 0 {
-		splicePipes.Put(p)
-		return
+		select {
+		case splicePipes <- p:
+			return
+		default:
+		}
 	}
-	p.cleanup.Stop()
-	closePipe([2]int{p.r, p.w})
-}
-
-func closePipe(fds [2]int) {
-	syscall.Close(fds[0])
-	syscall.Close(fds[1])
+	syscall.Close(p.r)
+	syscall.Close(p.w)
 }

@@ -1,0 +1,8 @@
+// Copyright 2026 The ipc Authors. SPDX-License-Identifier: MIT OR Apache-2.0
+
+package ipc
+
+// SplicedBytes returns how many bytes splice(2) has delivered to the
+// destinations of ReadFrom and WriteTo so far, so the tests can tell a
+// zero-copy relay from a plain copy.
+func SplicedBytes() int64 { return splicedBytes.Load() }

@@ -1,0 +1,216 @@
+// Copyright 2026 The ipc Authors. SPDX-License-Identifier: MIT OR Apache-2.0
+
+//go:build darwin || dragonfly || freebsd || linux || netbsd || openbsd
+
+package ipc_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ipcgo/ipc"
+)
+
+// cpuTime returns the CPU time (user and system) this process has used.
+func cpuTime(t *testing.T) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// TestLowLatencyIdle checks that a low-latency Read on an idle connection
+// parks after its spin window instead of burning CPU: while it waits one
+// second for its deadline, the whole process may use at most idleCPULimit.
+// The target is 5 ms; the limit is ten times that, to stay
+// deterministic on a loaded machine, and still catches a busy loop, which
+// would use most of the second.
+func TestLowLatencyIdle(t *testing.T) {
+	const idleCPULimit = 50 * time.Millisecond
+	tr := transports(t)[0]
+	tr.lowLatency = true
+	client, server, _ := pair(t, tr)
+	buf := make([]byte, 64)
+	// A few round trips first, so the window has adapted upward (data
+	// found while spinning) before the connection goes idle.
+	go func() {
+		for {
+			n, err := server.Read(buf)
+			if err != nil || n == 1 && buf[0] == 0 {
+				return
+			}
+			server.Write(buf[:n])
+		}
+	}()
+	rb := make([]byte, 64)
+	for i := 0; i < 1000; i++ {
+		client.Write([]byte("ping"))
+		if _, err := io.ReadFull(client, rb[:4]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	client.Write([]byte{0}) // stop the echo
+
+	runtime.GC() // no collection during the measured second
+	const idle = time.Second
+	start, cpu0 := time.Now(), cpuTime(t)
+	client.SetReadDeadline(start.Add(idle))
+	_, err := client.Read(rb)
+	cpu, el := cpuTime(t)-cpu0, time.Since(start)
+	wantErr(t, err, "read", os.ErrDeadlineExceeded)
+	if el < idle {
+		t.Errorf("Read returned after %v; want at least %v", el, idle)
+	}
+	t.Logf("CPU time while an idle low-latency Read waited %v: %v", el.Round(time.Millisecond), cpu)
+	if cpu > idleCPULimit {
+		t.Errorf("the process used %v of CPU while a low-latency Read waited %v for data; want at most %v", cpu, el, idleCPULimit)
+	}
+
+	// The connection still works after the deadline is cleared.
+	client.SetReadDeadline(time.Time{})
+	if _, err := server.Write([]byte("late")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(client, rb[:4]); err != nil || string(rb[:4]) != "late" {
+		t.Fatalf("Read after the deadline = %q, %v; want %q", rb[:4], err, "late")
+	}
+}
+
+// TestLowLatencyNoAllocs checks that low-latency Read and Write allocate
+// nothing in the steady state, and that SetLowLatency switches modes on a
+// live connection.
+func TestLowLatencyNoAllocs(t *testing.T) {
+	client, server, _ := pair(t, transports(t)[0])
+	for _, c := range []*ipc.Conn{client, server} {
+		if err := c.SetLowLatency(true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	buf := make([]byte, 64)
+	allocs := testing.AllocsPerRun(1000, func() {
+		if _, err := client.Write(buf); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(server, buf); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("low-latency Write+Read allocate %v times; want 0", allocs)
+	}
+	// Back to default mode, and a closed connection refuses nothing but
+	// reads as closed.
+	server.SetLowLatency(false)
+	client.Write([]byte("x"))
+	if _, err := io.ReadFull(server, buf[:1]); err != nil {
+		t.Fatal(err)
+	}
+	server.SetLowLatency(true)
+	client.Close()
+	if n, err := server.Read(buf); n != 0 || err != io.EOF {
+		t.Fatalf("low-latency Read after the peer closed = %d, %v; want 0, io.EOF", n, err)
+	}
+	server.Close()
+	_, err := server.Read(buf)
+	wantErr(t, err, "read", net.ErrClosed)
+}
+
+// TestLowLatencyAccept checks that a low-latency listener's Accept honours
+// its deadline and Close, and hands out low-latency connections that work.
+func TestLowLatencyAccept(t *testing.T) {
+	lc := ipc.ListenConfig{LowLatency: true}
+	ln, err := lc.Listen(context.Background(), sockPath(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	ln.SetDeadline(time.Now().Add(20 * time.Millisecond))
+	_, err = ln.Accept()
+	wantErr(t, err, "accept", os.ErrDeadlineExceeded)
+	ln.SetDeadline(time.Time{})
+
+	errc := make(chan error, 1)
+	go func() {
+		c, err := ipc.Dial(ln.Addr().String())
+		if err == nil {
+			_, err = c.Write([]byte("hi"))
+			c.Close()
+		}
+		errc <- err
+	}()
+	s, err := ln.AcceptConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := io.ReadAll(s)
+	if err != nil || string(got) != "hi" {
+		t.Fatalf("read %q, %v; want %q", got, err, "hi")
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	go ln.Close()
+	_, err = ln.Accept()
+	wantErr(t, err, "accept", net.ErrClosed)
+}
+
+// TestBufferSize checks that BufferSize reaches both ends' sockets and that
+// BufferSizes reports what the kernel granted: Linux doubles the request.
+func TestBufferSize(t *testing.T) {
+	const size = 48 << 10 // below Linux's default cap of 212992
+	name := sockPath(t)
+	ln, err := (&ipc.ListenConfig{BufferSize: size}).Listen(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	c, err := (&ipc.Dialer{BufferSize: size}).DialContext(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, err := ln.AcceptConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	want := size
+	if runtime.GOOS == "linux" || runtime.GOOS == "android" {
+		want = 2 * size
+	}
+	for _, conn := range []*ipc.Conn{c, s} {
+		snd, rcv, err := conn.BufferSizes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if snd != want || rcv != want {
+			t.Errorf("BufferSizes = %d, %d; want %d, %d", snd, rcv, want, want)
+		}
+	}
+
+	// The default differs from what was asked for here.
+	d1, d2, _ := pair(t, transports(t)[0])
+	snd, _, err := d1.BufferSizes()
+	if err != nil || snd == want {
+		t.Errorf("default BufferSizes send = %d, %v; want something other than %d", snd, err, want)
+	}
+	_ = d2
+
+	// Nonsense is refused before any system call.
+	_, err = (&ipc.Dialer{BufferSize: -1}).DialContext(context.Background(), name)
+	wantErr(t, err, "dial", syscall.EINVAL)
+	_, err = (&ipc.ListenConfig{BufferSize: -1}).Listen(context.Background(), sockPath(t))
+	wantErr(t, err, "listen", syscall.EINVAL)
+	if _, _, err := (*ipc.Conn)(nil).BufferSizes(); !errors.Is(err, syscall.EINVAL) {
+		t.Errorf("BufferSizes on nil = %v; want EINVAL", err)
+	}
+}
