@@ -6,7 +6,9 @@
 #              installs Wine with apt if it is missing)
 
 GO ?= go
-BENCHCOUNT ?= 1
+BENCHCOUNT ?= 5
+# BENCH selects benchmarks (a go test -bench pattern).
+BENCH ?= .
 # TIMEOUT bounds each test binary, so a hung test cannot stall CI for go
 # test's default ten minutes.
 TIMEOUT ?= 5m
@@ -76,8 +78,15 @@ test-arch:
 	if [ -n "$$fail" ]; then echo "test-arch: FAIL:$$fail"; exit 1; fi; \
 	echo "test-arch: all passed"
 
+# bench runs the benchmarks BENCHCOUNT times and prints, after go test's
+# output, the median of each case and its ratio to the standard library's
+# counterpart measured in the same run (.ci/benchratio). The benchmarks pin
+# processes to CPUs themselves (1cpu, 2cpu cases; Linux).
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -count=$(BENCHCOUNT) .
+	@rc=$$(mktemp); \
+	{ $(GO) test -run='^$$' -bench='$(BENCH)' -benchmem -count=$(BENCHCOUNT) -timeout=60m .; echo $$? > "$$rc"; } | \
+		$(GO) run ./.ci/benchratio; \
+	st=$$(cat "$$rc"); rm -f "$$rc"; exit $$st
 
 demo:
 	$(GO) run ./cmd/ipc-demo

@@ -12,6 +12,8 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/ipcgo/ipc"
@@ -19,20 +21,64 @@ import (
 
 func init() {
 	helpers["bench-server"] = helperBenchServer
+	helpers["relay-peer"] = helperRelayPeer
+}
+
+// Implementations the benchmarks compare, each named by the last element
+// of the benchmark's name; make bench divides each ipc result by that of
+// its standard-library counterpart (.ci/benchratio).
+//
+//	ipc             ipc.Conn, default mode
+//	ipc-lowlatency  ipc.Conn, both ends in low-latency mode
+//	net             net.UnixConn
+//	ipc-seqpacket   ipc.Conn in message mode (SOCK_SEQPACKET)
+//	net-unixpacket  net.UnixConn on a "unixpacket" (SOCK_SEQPACKET) socket
+var (
+	streamImpls = []string{"ipc", "ipc-lowlatency", "net"}
+	msgImpls    = []string{"ipc-seqpacket", "net-unixpacket"}
+)
+
+// benchListen listens on path with the implementation impl.
+func benchListen(impl, path string) (net.Listener, error) {
+	switch impl {
+	case "ipc":
+		return ipc.Listen(path)
+	case "ipc-lowlatency":
+		return (&ipc.ListenConfig{LowLatency: true}).Listen(context.Background(), path)
+	case "ipc-seqpacket":
+		return (&ipc.ListenConfig{Message: true}).Listen(context.Background(), path)
+	case "net-unixpacket":
+		return net.Listen("unixpacket", path)
+	}
+	return net.Listen("unix", path)
+}
+
+// benchDial connects to path with the implementation impl.
+func benchDial(impl, path string) (net.Conn, error) {
+	switch impl {
+	case "ipc":
+		return ipc.Dial(path)
+	case "ipc-lowlatency":
+		return (&ipc.Dialer{LowLatency: true}).DialContext(context.Background(), path)
+	case "ipc-seqpacket":
+		return (&ipc.Dialer{Message: true}).DialContext(context.Background(), path)
+	case "net-unixpacket":
+		return net.Dial("unixpacket", path)
+	}
+	return net.Dial("unix", path)
 }
 
 // helperBenchServer serves one connection on the path args[1] with the
-// implementation args[0] ("ipc" or "net"): "pingpong" echoes each read,
-// "sink" reads to EOF and answers with the byte count.
+// implementation args[0], pinned to CPU args[3] (-1: not pinned):
+// "pingpong" echoes each read, "sink" reads to EOF and answers with the
+// byte count.
 func helperBenchServer(args []string) int {
 	impl, path, mode := args[0], args[1], args[2]
-	var ln net.Listener
-	var err error
-	if impl == "ipc" {
-		ln, err = ipc.Listen(path)
-	} else {
-		ln, err = net.Listen("unix", path)
+	if err := pinArg(args[3]); err != nil {
+		fmt.Println("error:", err)
+		return 1
 	}
+	ln, err := benchListen(impl, path)
 	if err != nil {
 		fmt.Println("error:", err)
 		return 1
@@ -62,8 +108,8 @@ func helperBenchServer(args []string) int {
 		for {
 			n, err := c.Read(buf)
 			total += uint64(n)
-			if err == io.EOF {
-				break
+			if err == io.EOF || n == 0 && err == nil && strings.HasSuffix(impl, "packet") {
+				break // a message-mode stream ends with an empty message
 			}
 			if err != nil {
 				fmt.Fprintln(os.Stderr, err)
@@ -76,20 +122,56 @@ func helperBenchServer(args []string) int {
 	return 0
 }
 
+// cpuModes are the CPU placements of the two processes: "any" leaves it to
+// the scheduler; on Linux, "1cpu" pins both to CPU 0 and "2cpu" the
+// benchmark to CPU 0 and the child to CPU 1 (see bench_linux_test.go).
+var cpuModes = []string{"any"}
+
+// relayPipeSizes are the pipe sizes BenchmarkRelay tries: 0 is the
+// system's default; Linux adds 1 MiB (see bench_linux_test.go).
+var relayPipeSizes = []int{0}
+
+// childCPU returns the CPU the child is pinned to in mode, -1 for none.
+func childCPU(mode string) string {
+	switch mode {
+	case "1cpu":
+		return "0"
+	case "2cpu":
+		return "1"
+	}
+	return "-1"
+}
+
+// pinArg pins this process to the CPU named by arg, unless it is -1.
+func pinArg(arg string) error {
+	cpu, err := strconv.Atoi(arg)
+	if err != nil || cpu < 0 {
+		return err
+	}
+	_, err = pinProcess(cpu)
+	return err
+}
+
+// pinBench pins the benchmark's process for mode until the benchmark ends.
+func pinBench(b *testing.B, mode string) {
+	if mode == "any" {
+		return
+	}
+	restore, err := pinProcess(0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(restore)
+}
+
 // benchConn starts a bench server in a child and connects to it.
-func benchConn(b *testing.B, impl, mode string) net.Conn {
+func benchConn(b *testing.B, impl, mode, cpu string) net.Conn {
 	path := sockPath(b)
-	ch, line := startChild(b, helperCommand(b, "bench-server", impl, path, mode))
+	ch, line := startChild(b, helperCommand(b, "bench-server", impl, path, mode, childCPU(cpu)))
 	if line != "ready" {
 		b.Fatal(line)
 	}
-	var c net.Conn
-	var err error
-	if impl == "ipc" {
-		c, err = ipc.Dial(path)
-	} else {
-		c, err = net.Dial("unix", path)
-	}
+	c, err := benchDial(impl, path)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -101,54 +183,210 @@ func benchConn(b *testing.B, impl, mode string) net.Conn {
 }
 
 // BenchmarkPingPong measures the round trip of a small message to a child
-// process and back, for ipc.Conn and net.UnixConn.
+// process and back.
 func BenchmarkPingPong(b *testing.B) {
-	for _, size := range []int{1, 64} {
-		for _, impl := range []string{"ipc", "net"} {
-			b.Run(fmt.Sprintf("%s/%dB", impl, size), func(b *testing.B) {
-				c := benchConn(b, impl, "pingpong")
-				buf := make([]byte, size)
-				b.ReportAllocs()
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					if _, err := c.Write(buf); err != nil {
-						b.Fatal(err)
+	for _, cpu := range cpuModes {
+		for _, size := range []int{1, 64} {
+			for _, impl := range append(streamImpls, msgImpls...) {
+				b.Run(fmt.Sprintf("%s/%dB/%s", cpu, size, impl), func(b *testing.B) {
+					pinBench(b, cpu)
+					c := benchConn(b, impl, "pingpong", cpu)
+					buf := make([]byte, size)
+					b.ReportAllocs()
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						if _, err := c.Write(buf); err != nil {
+							b.Fatal(err)
+						}
+						if _, err := io.ReadFull(c, buf); err != nil {
+							b.Fatal(err)
+						}
 					}
-					if _, err := io.ReadFull(c, buf); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
+				})
+			}
 		}
 	}
 }
 
 // BenchmarkStream measures the throughput of a stream of writes to a child
-// process, for ipc.Conn and net.UnixConn.
+// process. Message mode takes part with 64 KiB messages only: a 1 MiB
+// message is more than a socket buffer holds.
 func BenchmarkStream(b *testing.B) {
-	for _, size := range []int{64 << 10, 1 << 20} {
-		for _, impl := range []string{"ipc", "net"} {
-			b.Run(fmt.Sprintf("%s/%dKiB", impl, size>>10), func(b *testing.B) {
-				c := benchConn(b, impl, "sink")
-				buf := make([]byte, size)
-				b.SetBytes(int64(size))
-				b.ReportAllocs()
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					if _, err := c.Write(buf); err != nil {
+	for _, cpu := range cpuModes {
+		for _, size := range []int{64 << 10, 1 << 20} {
+			impls := streamImpls
+			if size <= 64<<10 {
+				impls = append(impls, msgImpls...)
+			}
+			for _, impl := range impls {
+				b.Run(fmt.Sprintf("%s/%dKiB/%s", cpu, size>>10, impl), func(b *testing.B) {
+					pinBench(b, cpu)
+					c := benchConn(b, impl, "sink", cpu)
+					buf := make([]byte, size)
+					b.SetBytes(int64(size))
+					b.ReportAllocs()
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						if _, err := c.Write(buf); err != nil {
+							b.Fatal(err)
+						}
+					}
+					if strings.HasSuffix(impl, "packet") {
+						c.Write(nil) // an empty message ends the stream
+					} else {
+						c.(interface{ CloseWrite() error }).CloseWrite()
+					}
+					var total [8]byte
+					if _, err := io.ReadFull(c, total[:]); err != nil {
 						b.Fatal(err)
 					}
+					b.StopTimer()
+					if got := binary.BigEndian.Uint64(total[:]); got != uint64(b.N*size) {
+						b.Fatalf("child received %d bytes; want %d", got, b.N*size)
+					}
+				})
+			}
+		}
+	}
+}
+
+// helperRelayPeer is the other side of BenchmarkRelay: it listens on
+// args[1] with args[0] ("ipc" or "net"), accepts one connection and, for
+// "pipe-to-socket", writes args[3] bytes into the pipe it inherited as
+// descriptor 3 while it counts what arrives on the socket, or, for
+// "socket-to-pipe", writes them into the socket while it counts what
+// arrives on the pipe (relayPeerIO). It prints the count it received.
+// args[4] is the CPU to pin to.
+func helperRelayPeer(args []string) int {
+	impl, path, dir := args[0], args[1], args[2]
+	total, _ := strconv.ParseInt(args[3], 10, 64)
+	if err := pinArg(args[4]); err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	pipe := os.NewFile(3, "pipe")
+	ln, err := benchListen(impl, path)
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	defer ln.Close()
+	fmt.Println("ready")
+	c, err := ln.Accept()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer c.Close()
+	n, err := relayPeerIO(c, pipe, dir, total)
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	fmt.Println(n)
+	return 0
+}
+
+// plainRelayPeerIO is relayPeerIO with write and read: it writes total
+// bytes to the pipe or the socket (the source of the relay) and counts what
+// comes out of the other (its destination).
+func plainRelayPeerIO(c net.Conn, pipe *os.File, dir string, total int64) (int64, error) {
+	var src io.Reader = c
+	var dst io.WriteCloser = pipe
+	if dir == "socket-to-pipe" {
+		src, dst = pipe, c
+	}
+	errc := make(chan error, 1)
+	go func() {
+		buf := make([]byte, 1<<20)
+		var err error
+		for left := total; left > 0 && err == nil; left -= int64(len(buf)) {
+			_, err = dst.Write(buf[:min(left, int64(len(buf)))])
+		}
+		if cw, ok := dst.(interface{ CloseWrite() error }); ok {
+			cw.CloseWrite()
+		} else {
+			dst.Close()
+		}
+		errc <- err
+	}()
+	n, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{src}, make([]byte, 1<<20))
+	if err == nil {
+		err = <-errc
+	}
+	return n, err
+}
+
+// BenchmarkRelay measures io.Copy in this process between a pipe and a
+// socket whose other ends are in a child: "pipe-to-socket" copies from a
+// pipe the child writes into a socket it reads, "socket-to-pipe" the other
+// way. ipc relays with an ipc.Conn, net with a net.UnixConn; both use
+// os.Pipe, with the default size and, where the system can resize pipes,
+// with a 1 MiB buffer ("-1024KiBpipe"): with 64 KiB the relay is bound by
+// how often the processes must wake each other, not by copying.
+func BenchmarkRelay(b *testing.B) {
+	const chunk = 1 << 20
+	for _, cpu := range cpuModes {
+		for _, pipeSize := range relayPipeSizes {
+			for _, dir := range []string{"pipe-to-socket", "socket-to-pipe"} {
+				for _, impl := range []string{"ipc", "net"} {
+					name := fmt.Sprintf("%s/%s/%s", cpu, dir, impl)
+					if pipeSize > 0 {
+						name = fmt.Sprintf("%s/%s-%dKiBpipe/%s", cpu, dir, pipeSize>>10, impl)
+					}
+					b.Run(name, func(b *testing.B) {
+						pinBench(b, cpu)
+						pr, pw, err := os.Pipe()
+						if err != nil {
+							b.Fatal(err)
+						}
+						if pipeSize > 0 {
+							if err := setPipeSize(pw, pipeSize); err != nil {
+								b.Fatal(err)
+							}
+						}
+						mine, theirs := pr, pw
+						if dir == "socket-to-pipe" {
+							mine, theirs = pw, pr
+						}
+						defer mine.Close()
+						path := sockPath(b)
+						total := int64(b.N) * chunk
+						cmd := helperCommand(b, "relay-peer", impl, path, dir, strconv.FormatInt(total, 10), childCPU(cpu))
+						cmd.ExtraFiles = []*os.File{theirs}
+						ch, line := startChild(b, cmd)
+						theirs.Close()
+						if line != "ready" {
+							b.Fatal(line)
+						}
+						c, err := benchDial(impl, path)
+						if err != nil {
+							b.Fatal(err)
+						}
+						defer c.Close()
+						b.SetBytes(chunk)
+						b.ReportAllocs()
+						b.ResetTimer()
+						var n int64
+						if dir == "pipe-to-socket" {
+							n, err = io.Copy(c, mine)
+							c.(interface{ CloseWrite() error }).CloseWrite()
+						} else {
+							n, err = io.Copy(mine, c)
+							mine.Close()
+						}
+						if err != nil {
+							b.Fatal(err)
+						}
+						got, rerr := ch.out.ReadString('\n')
+						b.StopTimer()
+						if n != total || rerr != nil || strings.TrimSpace(got) != strconv.FormatInt(total, 10) {
+							b.Fatalf("relayed %d bytes, child received %q (%v); want %d", n, got, rerr, total)
+						}
+						ch.finish()
+					})
 				}
-				c.(interface{ CloseWrite() error }).CloseWrite()
-				var total [8]byte
-				if _, err := io.ReadFull(c, total[:]); err != nil {
-					b.Fatal(err)
-				}
-				b.StopTimer()
-				if got := binary.BigEndian.Uint64(total[:]); got != uint64(b.N*size) {
-					b.Fatalf("child received %d bytes; want %d", got, b.N*size)
-				}
-			})
+			}
 		}
 	}
 }

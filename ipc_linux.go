@@ -361,50 +361,54 @@ func (s *splicer) direct() error {
 	}
 	var wait int
 	var stuck int // attempts that found both sides ready and moved nothing
-	move := func(ownFD uintptr) bool {
-		cerr := other.Control(func(otherFD uintptr) {
-			sfd, dfd := int(otherFD), int(ownFD)
-			if s.ownSrc {
-				sfd, dfd = dfd, sfd
-			}
-			for !s.done() {
-				n, err := syscall.Splice(sfd, nil, dfd, nil, s.chunk(maxSpliceSize), _SPLICE_F_MOVE|_SPLICE_F_NONBLOCK)
+	var ownFD uintptr
+	// The closures are made once per copy, not once per splice.
+	withOther := func(otherFD uintptr) {
+		sfd, dfd := int(otherFD), int(ownFD)
+		if s.ownSrc {
+			sfd, dfd = dfd, sfd
+		}
+		for !s.done() {
+			n, err := syscall.Splice(sfd, nil, dfd, nil, s.chunk(maxSpliceSize), _SPLICE_F_MOVE|_SPLICE_F_NONBLOCK)
+			switch {
+			case err == syscall.EINTR:
+				continue
+			case err == syscall.EAGAIN:
+				srcReady, dstReady := pollReady(sfd, _POLLIN), pollReady(dfd, _POLLOUT)
 				switch {
-				case err == syscall.EINTR:
-					continue
-				case err == syscall.EAGAIN:
-					srcReady, dstReady := pollReady(sfd, _POLLIN), pollReady(dfd, _POLLOUT)
-					switch {
-					case !srcReady && s.ownSrc, !dstReady && !s.ownSrc:
-						wait = waitOwn
-					case !srcReady, !dstReady:
-						wait = waitOther
-					default:
-						// Both report ready, yet nothing moved: give the
-						// kernel a moment, within reason.
-						if stuck++; stuck > 10000 {
-							s.err = spliceErr(err)
-							return
-						}
-						osYield()
-						continue
+				case !srcReady && s.ownSrc, !dstReady && !s.ownSrc:
+					wait = waitOwn
+				case !srcReady, !dstReady:
+					wait = waitOther
+				default:
+					// Both report ready, yet nothing moved: give the
+					// kernel a moment, within reason.
+					if stuck++; stuck > 10000 {
+						s.err = spliceErr(err)
+						return
 					}
-					return
-				case err != nil:
-					s.err = spliceErr(err)
-					return
-				case n == 0:
-					s.eof = true
-					return
+					osYield()
+					continue
 				}
-				s.calls++
-				s.written += n
-				if s.remain > 0 {
-					s.remain -= n
-				}
-				splicedBytes.Add(n)
+				return
+			case err != nil:
+				s.err = spliceErr(err)
+				return
+			case n == 0:
+				s.eof = true
+				return
 			}
-		})
+			s.calls++
+			s.written += n
+			if s.remain > 0 {
+				s.remain -= n
+			}
+			splicedBytes.Add(n)
+		}
+	}
+	move := func(fd uintptr) bool {
+		ownFD = fd
+		cerr := other.Control(withOther)
 		if cerr != nil {
 			s.err = cerr
 			return true
