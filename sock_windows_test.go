@@ -671,3 +671,37 @@ func TestConnPair(t *testing.T) {
 		b.Close()
 	}
 }
+
+// TestBufferSizeWindows checks that ListenConfig.BufferSize sizes the pipe
+// and BufferSizes reports it at both ends, that a client's BufferSize is
+// accepted and changes nothing, and that a negative one is refused.
+func TestBufferSizeWindows(t *testing.T) {
+	const size = 32 << 10
+	name := uniqueName("ipc-bufsize")
+	ln, err := (&ipc.ListenConfig{BufferSize: size}).Listen(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	client, err := (&ipc.Dialer{BufferSize: 4096, LowLatency: true}).DialContext(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	server, err := ln.AcceptConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	for _, c := range []*ipc.Conn{server, client} {
+		snd, rcv, err := c.BufferSizes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if snd != size || rcv != size {
+			t.Errorf("BufferSizes = %d, %d; want %d, %d", snd, rcv, size, size)
+		}
+	}
+	_, err = (&ipc.Dialer{BufferSize: -1}).DialContext(context.Background(), name)
+	wantErr(t, err, "dial", syscall.EINVAL)
+}
