@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/ipcgo/ipc"
@@ -22,6 +23,7 @@ import (
 func init() {
 	helpers["bench-server"] = helperBenchServer
 	helpers["relay-peer"] = helperRelayPeer
+	helpers["pipe-echo"] = helperPipeEcho
 }
 
 // Implementations the benchmarks compare, each named by the last element
@@ -386,6 +388,98 @@ func BenchmarkRelay(b *testing.B) {
 						ch.finish()
 					})
 				}
+			}
+		}
+	}
+}
+
+// helperPipeEcho echoes what it reads from the pipe it inherited as
+// descriptor 3 into the one it inherited as 4, reading through an
+// ipc.LowLatencyReader if args[0] says so, pinned to CPU args[1]. Both
+// ends go on the poller in non-blocking mode, as os.Pipe's do.
+func helperPipeEcho(args []string) int {
+	if err := pinArg(args[1]); err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	for _, fd := range []int{3, 4} {
+		if err := syscall.SetNonblock(fd, true); err != nil {
+			fmt.Println("error:", err)
+			return 1
+		}
+	}
+	in, out := os.NewFile(3, "in"), os.NewFile(4, "out")
+	var r io.Reader = in
+	if args[0] == "ipc-pipe-lowlatency" {
+		llr, err := ipc.NewLowLatencyReader(in)
+		if err != nil {
+			fmt.Println("error:", err)
+			return 1
+		}
+		r = llr
+	}
+	fmt.Println("ready")
+	buf := make([]byte, 1<<16)
+	for {
+		n, err := r.Read(buf)
+		if err != nil {
+			return 0
+		}
+		if _, err := out.Write(buf[:n]); err != nil {
+			return 0
+		}
+	}
+}
+
+// BenchmarkPipePingPong measures the round trip of a small message to a
+// child process and back over two pipes: os-pipe reads with os.File.Read,
+// ipc-pipe-lowlatency through an ipc.LowLatencyReader, at both ends. Both
+// use os.Pipe.
+func BenchmarkPipePingPong(b *testing.B) {
+	for _, cpu := range cpuModes {
+		for _, size := range []int{1, 64} {
+			for _, impl := range []string{"ipc-pipe-lowlatency", "os-pipe"} {
+				b.Run(fmt.Sprintf("%s/%dB/%s", cpu, size, impl), func(b *testing.B) {
+					pinBench(b, cpu)
+					toR, toW, err := os.Pipe()
+					if err != nil {
+						b.Fatal(err)
+					}
+					fromR, fromW, err := os.Pipe()
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer toW.Close()
+					defer fromR.Close()
+					cmd := helperCommand(b, "pipe-echo", impl, childCPU(cpu))
+					cmd.ExtraFiles = []*os.File{toR, fromW}
+					ch, line := startChild(b, cmd)
+					toR.Close()
+					fromW.Close()
+					if line != "ready" {
+						b.Fatal(line)
+					}
+					var r io.Reader = fromR
+					if impl == "ipc-pipe-lowlatency" {
+						if r, err = ipc.NewLowLatencyReader(fromR); err != nil {
+							b.Fatal(err)
+						}
+					}
+					buf := make([]byte, size)
+					b.ReportAllocs()
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						if _, err := toW.Write(buf); err != nil {
+							b.Fatal(err)
+						}
+						if _, err := io.ReadFull(r, buf); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.StopTimer()
+					toW.Close()
+					ch.finish()
+				})
 			}
 		}
 	}

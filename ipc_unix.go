@@ -1557,7 +1557,17 @@ const maxRW = 1 << 30
 // the raw connection's callback, spins for the window when it finds no
 // data, and otherwise leaves the waiting to the poller as os.File does.
 func (c *Conn) spinRead(b []byte) (int, error) {
-	c.spin.once.Do(func() {
+	n, err := c.spin.read(c.rc, b)
+	if err != nil && err != io.EOF {
+		err = fileErr(err)
+	}
+	return n, err
+}
+
+// read reads into b from the descriptor behind rc, spinning first. Errors
+// are those of rc.Read, an *os.SyscallError from read(2), or io.EOF.
+func (sc *spinConn) read(rc syscall.RawConn, b []byte) (int, error) {
+	sc.once.Do(func() {
 		s := &spinRead{}
 		s.try = func(fd uintptr) bool {
 			for {
@@ -1577,20 +1587,20 @@ func (c *Conn) spinRead(b []byte) (int, error) {
 			s.spun = true
 			return s.window.spin(fd, s.try)
 		}
-		c.spin.rd = s
+		sc.rd = s
 	})
-	s := c.spin.rd
+	s := sc.rd
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(b) > maxRW {
 		b = b[:maxRW]
 	}
 	s.b, s.spun = b, false
-	err := c.rc.Read(s.fn)
+	err := rc.Read(s.fn)
 	n, serr := s.n, s.err
 	s.b, s.n, s.err = nil, 0, nil
 	if err != nil {
-		return 0, fileErr(err)
+		return 0, err
 	}
 	if serr != nil {
 		return 0, os.NewSyscallError("read", serr)
@@ -1599,6 +1609,24 @@ func (c *Conn) spinRead(b []byte) (int, error) {
 		return 0, io.EOF
 	}
 	return n, nil
+}
+
+// lowLatencyRead is LowLatencyReader.Read: spinning where spinOK, else a
+// plain read.
+func (r *LowLatencyReader) read(b []byte) (int, error) {
+	if !spinOK || len(b) == 0 {
+		return r.f.Read(b)
+	}
+	n, err := r.spin.read(r.rc, b)
+	if err != nil && err != io.EOF {
+		if se, ok := err.(*os.SyscallError); ok {
+			err = se.Err
+		} else if fileErr(err) == net.ErrClosed {
+			err = os.ErrClosed
+		}
+		err = &os.PathError{Op: "read", Path: r.f.Name(), Err: err}
+	}
+	return n, err
 }
 
 func (c *Conn) setBufferSize(n int) error {

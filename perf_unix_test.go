@@ -214,3 +214,53 @@ func TestBufferSize(t *testing.T) {
 		t.Errorf("BufferSizes on nil = %v; want EINVAL", err)
 	}
 }
+
+// TestLowLatencyReader checks a pipe read through a LowLatencyReader: data,
+// no allocations, the file's deadline, the end of the data and Close, each
+// reported as os.File.Read reports it.
+func TestLowLatencyReader(t *testing.T) {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pw.Close()
+	r, err := ipc.NewLowLatencyReader(pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64)
+	allocs := testing.AllocsPerRun(1000, func() {
+		if _, err := pw.Write(buf); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(r, buf); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("Write+Read allocate %v times; want 0", allocs)
+	}
+
+	pr.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+	_, err = r.Read(buf)
+	var pe *os.PathError
+	if !errors.As(err, &pe) || pe.Op != "read" || !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("Read past the deadline: %v; want a *os.PathError matching os.ErrDeadlineExceeded", err)
+	}
+	pr.SetReadDeadline(time.Time{})
+
+	pw.Write([]byte("end"))
+	pw.Close()
+	got, err := io.ReadAll(r)
+	if err != nil || string(got) != "end" {
+		t.Fatalf("ReadAll = %q, %v; want %q, nil", got, err, "end")
+	}
+	pr.Close()
+	_, err = r.Read(buf)
+	if !errors.As(err, &pe) || !errors.Is(err, os.ErrClosed) {
+		t.Fatalf("Read after Close: %v; want a *os.PathError matching os.ErrClosed", err)
+	}
+	if _, err := ipc.NewLowLatencyReader(nil); !errors.Is(err, syscall.EINVAL) {
+		t.Errorf("NewLowLatencyReader(nil) = %v; want EINVAL", err)
+	}
+}

@@ -598,6 +598,41 @@ func (c *Conn) SetLowLatency(on bool) error {
 	return nil
 }
 
+// LowLatencyReader reads from a pipe, a FIFO or any other file on the
+// runtime's poller in low-latency mode: its Read spins and yields before it
+// parks, exactly as [Conn.Read] does after [Conn.SetLowLatency], with its own
+// adaptive window. Pipes are plain [*os.File] values, whose Read this
+// package cannot change, so low latency for them takes this wrapper.
+// Deadlines set on the file and closing the file work as for the file's
+// own Read. Where low-latency mode does not spin (see [Conn.SetLowLatency])
+// Read is the file's Read.
+type LowLatencyReader struct {
+	f    *os.File
+	rc   syscall.RawConn
+	spin spinConn
+}
+
+// NewLowLatencyReader returns a LowLatencyReader for f, which must stay
+// open while the reader is in use.
+//
+// If there is an error, it will be of type [*os.PathError].
+func NewLowLatencyReader(f *os.File) (*LowLatencyReader, error) {
+	if f == nil {
+		return nil, &os.PathError{Op: "lowlatency", Err: &argError{"nil *os.File", syscall.EINVAL}}
+	}
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return nil, &os.PathError{Op: "lowlatency", Path: f.Name(), Err: err}
+	}
+	return &LowLatencyReader{f: f, rc: rc}, nil
+}
+
+// Read reads from the file. It returns [io.EOF] at the end of the data,
+// and otherwise errors of type [*os.PathError], as [os.File.Read] does.
+func (r *LowLatencyReader) Read(b []byte) (int, error) {
+	return r.read(b)
+}
+
 // BufferSizes reports the connection's send and receive buffer sizes as the
 // system granted them: SO_SNDBUF and SO_RCVBUF on Unix (doubled by Linux;
 // see [ListenConfig.BufferSize]), and the named pipe's output and input
