@@ -157,7 +157,7 @@ func vmspliceFeed(fd int, isPipe bool, total int64) error {
 		}
 		total -= int64(n)
 		for left := int(n); !isPipe && left > 0; {
-			m, err := syscall.Splice(p[0], nil, fd, nil, left, 1)
+			m, err := splice64(p[0], nil, fd, nil, left, 1)
 			if err == syscall.EINTR {
 				continue
 			}
@@ -193,9 +193,9 @@ func spliceDrain(fd int, isPipe bool) (int64, error) {
 	for {
 		n, err := int64(0), error(nil)
 		if isPipe {
-			n, err = syscall.Splice(fd, nil, null, nil, 1<<20, 1)
+			n, err = splice64(fd, nil, null, nil, 1<<20, 1)
 		} else {
-			n, err = syscall.Splice(fd, nil, p[1], nil, 1<<20, 1)
+			n, err = splice64(fd, nil, p[1], nil, 1<<20, 1)
 		}
 		if err == syscall.EINTR {
 			continue
@@ -208,7 +208,7 @@ func spliceDrain(fd int, isPipe bool) (int64, error) {
 		}
 		total += n
 		for left := n; !isPipe && left > 0; {
-			m, err := syscall.Splice(src, nil, null, nil, int(left), 1)
+			m, err := splice64(src, nil, null, nil, int(left), 1)
 			if err == syscall.EINTR {
 				continue
 			}
@@ -218,4 +218,10 @@ func spliceDrain(fd int, isPipe bool) (int64, error) {
 			left -= m
 		}
 	}
+}
+
+// splice64 is syscall.Splice with an int64 count on every platform.
+func splice64(rfd int, roff *int64, wfd int, woff *int64, n int, flags int) (int64, error) {
+	m, err := syscall.Splice(rfd, roff, wfd, woff, n, flags)
+	return int64(m), err
 }

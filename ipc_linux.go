@@ -375,7 +375,7 @@ func (s *splicer) direct() error {
 			sfd, dfd = dfd, sfd
 		}
 		for !s.done() {
-			n, err := syscall.Splice(sfd, nil, dfd, nil, s.chunk(maxSpliceSize), _SPLICE_F_MOVE|_SPLICE_F_NONBLOCK)
+			n, err := splice(sfd, nil, dfd, nil, s.chunk(maxSpliceSize), _SPLICE_F_MOVE|_SPLICE_F_NONBLOCK)
 			switch {
 			case err == syscall.EINTR:
 				continue
@@ -462,7 +462,7 @@ func (s *splicer) direct() error {
 func (s *splicer) viaPipe(p *splicePipe) error {
 	fill := func(sfd uintptr) bool {
 		for {
-			n, err := syscall.Splice(int(sfd), nil, p.w, nil, s.chunk(maxSpliceSize), _SPLICE_F_MOVE|_SPLICE_F_NONBLOCK)
+			n, err := splice(int(sfd), nil, p.w, nil, s.chunk(maxSpliceSize), _SPLICE_F_MOVE|_SPLICE_F_NONBLOCK)
 			switch {
 			case err == syscall.EINTR:
 				continue
@@ -480,7 +480,7 @@ func (s *splicer) viaPipe(p *splicePipe) error {
 	}
 	drain := func(dfd uintptr) bool {
 		for p.data > 0 {
-			n, err := syscall.Splice(p.r, nil, int(dfd), nil, p.data, _SPLICE_F_MOVE|_SPLICE_F_NONBLOCK)
+			n, err := splice(p.r, nil, int(dfd), nil, p.data, _SPLICE_F_MOVE|_SPLICE_F_NONBLOCK)
 			switch {
 			case err == syscall.EINTR:
 				continue
@@ -515,6 +515,13 @@ func (s *splicer) viaPipe(p *splicePipe) error {
 		}
 	}
 	return s.err
+}
+
+// splice wraps syscall.Splice, whose count is an int64 on some platforms
+// and an int on others, without offsets.
+func splice(rfd int, roff *int64, wfd int, woff *int64, n int, flags int) (int64, error) {
+	m, err := syscall.Splice(rfd, roff, wfd, woff, n, flags)
+	return int64(m), err
 }
 
 // pollReady reports whether fd is ready for events (or has an error or
