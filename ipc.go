@@ -104,6 +104,25 @@
 // pending call on the same listener or connection, which then returns an
 // error wrapping [net.ErrClosed].
 //
+// # Performance
+//
+// Steady-state Read and Write on a [Conn] allocate nothing and cost what
+// [os.File] costs. Two opt-in tools go further on Linux (BENCHMARKS.md has
+// the measurements):
+//
+//   - Low-latency mode ([Conn.SetLowLatency], [Dialer.LowLatency],
+//     [ListenConfig.LowLatency], and [LowLatencyReader] for pipes): a Read
+//     that finds no data retries briefly, yielding the CPU, before it parks,
+//     which cuts round trips between processes several-fold at the price of
+//     some CPU time while it waits.
+//   - Zero-copy relays: [Conn.ReadFrom] and [Conn.WriteTo] move data with
+//     splice(2) when the other side is a pipe, a FIFO, a stream socket or a
+//     regular file, so io.Copy between a Conn and those never passes the
+//     bytes through the process.
+//
+// [ListenConfig.BufferSize] and [Dialer.BufferSize] set the socket buffers;
+// [Conn.BufferSizes] reports what the system granted.
+//
 // # Security
 //
 // Every descriptor the package creates is close-on-exec from birth, so no
