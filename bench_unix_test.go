@@ -233,10 +233,19 @@ func BenchmarkStream(b *testing.B) {
 							b.Fatal(err)
 						}
 					}
-					if strings.HasSuffix(impl, "packet") {
-						c.Write(nil) // an empty message ends the stream
-					} else {
-						c.(interface{ CloseWrite() error }).CloseWrite()
+					var err error
+					switch impl {
+					case "ipc-seqpacket":
+						_, err = c.Write(nil) // an empty message ends the stream
+					case "net-unixpacket":
+						// net's Write of nothing returns EAGAIN when the
+						// socket is full; WriteMsgUnix waits.
+						_, _, err = c.(*net.UnixConn).WriteMsgUnix(nil, nil, nil)
+					default:
+						err = c.(interface{ CloseWrite() error }).CloseWrite()
+					}
+					if err != nil {
+						b.Fatal(err)
 					}
 					var total [8]byte
 					if _, err := io.ReadFull(c, total[:]); err != nil {

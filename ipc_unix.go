@@ -1172,7 +1172,16 @@ func sysDialPacket(ctx context.Context, name string) (*PacketConn, *Addr, error)
 
 func (c *Conn) close() error                               { return c.f.Close() }
 func (c *Conn) noteDeadline(t time.Time, read, write bool) {}
-func (c *Conn) write(b []byte) (int, error)                { return c.f.Write(b) }
+
+func (c *Conn) write(b []byte) (int, error) {
+	if c.msg && len(b) == 0 {
+		// os.File.Write of nothing makes one write(2) and returns its
+		// EAGAIN when the socket is full, instead of waiting, which would
+		// lose an empty message; sendmsg waits.
+		return c.sendMsg(b, nil, nil)
+	}
+	return c.f.Write(b)
+}
 
 func (c *Conn) read(b []byte) (int, error) {
 	if spinOK && len(b) > 0 && c.lowLatency.Load() {

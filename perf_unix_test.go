@@ -264,3 +264,48 @@ func TestLowLatencyReader(t *testing.T) {
 		t.Errorf("NewLowLatencyReader(nil) = %v; want EINVAL", err)
 	}
 }
+
+// TestEmptyWriteOnFullMessageConn checks that Write of nothing on a
+// message-mode connection whose socket is full waits, here for its
+// deadline, instead of failing at once with EAGAIN as os.File.Write would,
+// and sends the empty message once there is room.
+func TestEmptyWriteOnFullMessageConn(t *testing.T) {
+	a, b, err := ipc.ConnPair(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	defer b.Close()
+	msg := make([]byte, 4096)
+	a.SetWriteDeadline(time.Now().Add(20 * time.Millisecond))
+	sent := 0
+	for {
+		if _, err := a.Write(msg); err != nil {
+			if !errors.Is(err, os.ErrDeadlineExceeded) {
+				t.Fatal(err)
+			}
+			break
+		}
+		sent++
+	}
+	const d = 50 * time.Millisecond
+	start := time.Now()
+	a.SetWriteDeadline(start.Add(d))
+	_, err = a.Write(nil)
+	wantErr(t, err, "write", os.ErrDeadlineExceeded)
+	if el := time.Since(start); el < d {
+		t.Errorf("empty Write on a full socket returned after %v; want it to wait %v", el, d)
+	}
+	a.SetWriteDeadline(time.Time{})
+	for i := 0; i < sent; i++ {
+		if n, _, err := b.ReadMsg(msg); n != len(msg) || err != nil {
+			t.Fatalf("message %d: %d bytes, %v", i, n, err)
+		}
+	}
+	if _, err := a.Write(nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, _, err := b.ReadMsg(msg); n != 0 || err != nil {
+		t.Fatalf("ReadMsg = %d, %v; want the empty message", n, err)
+	}
+}
