@@ -23,7 +23,7 @@ import (
 func init() {
 	helpers["bench-server"] = helperBenchServer
 	helpers["relay-peer"] = helperRelayPeer
-	helpers["pipe-echo"] = helperPipeEcho
+	helpers["pipe-echo-poller"] = helperPipeEchoPoller
 }
 
 // Implementations the benchmarks compare, each named by the last element
@@ -402,11 +402,11 @@ func BenchmarkRelay(b *testing.B) {
 	}
 }
 
-// helperPipeEcho echoes what it reads from the pipe it inherited as
+// helperPipeEchoPoller echoes what it reads from the pipe it inherited as
 // descriptor 3 into the one it inherited as 4, reading through an
 // ipc.LowLatencyReader if args[0] says so, pinned to CPU args[1]. Both
 // ends go on the poller in non-blocking mode, as os.Pipe's do.
-func helperPipeEcho(args []string) int {
+func helperPipeEchoPoller(args []string) int {
 	if err := pinArg(args[1]); err != nil {
 		fmt.Println("error:", err)
 		return 1
@@ -440,27 +440,35 @@ func helperPipeEcho(args []string) int {
 	}
 }
 
-// BenchmarkPipePingPong measures the round trip of a small message to a
-// child process and back over two pipes: os-pipe reads with os.File.Read,
-// ipc-pipe-lowlatency through an ipc.LowLatencyReader, at both ends. Both
-// use os.Pipe.
-func BenchmarkPipePingPong(b *testing.B) {
+// BenchmarkPipeRoundTrip measures the round trip of a small message to a
+// child process and back over two pipes, at both ends: os-pipe uses
+// os.Pipe, ipc-pipe ipc.Pipe, ipc-pipe-lowlatency ipc.Pipe read through an
+// ipc.LowLatencyReader. The child is a Go program with both its ends on
+// the poller, as a Go program using os.Pipe has them (BenchmarkPipePingPong
+// in bench_pipe_test.go has a child with blocking ends instead).
+func BenchmarkPipeRoundTrip(b *testing.B) {
+	newPipe := func(impl string) (*os.File, *os.File, error) {
+		if impl == "os-pipe" {
+			return os.Pipe()
+		}
+		return ipc.Pipe()
+	}
 	for _, cpu := range cpuModes {
 		for _, size := range []int{1, 64} {
-			for _, impl := range []string{"ipc-pipe-lowlatency", "os-pipe"} {
+			for _, impl := range []string{"ipc-pipe", "ipc-pipe-lowlatency", "os-pipe"} {
 				b.Run(fmt.Sprintf("%s/%dB/%s", cpu, size, impl), func(b *testing.B) {
 					pinBench(b, cpu)
-					toR, toW, err := os.Pipe()
+					toR, toW, err := newPipe(impl)
 					if err != nil {
 						b.Fatal(err)
 					}
-					fromR, fromW, err := os.Pipe()
+					fromR, fromW, err := newPipe(impl)
 					if err != nil {
 						b.Fatal(err)
 					}
 					defer toW.Close()
 					defer fromR.Close()
-					cmd := helperCommand(b, "pipe-echo", impl, childCPU(cpu))
+					cmd := helperCommand(b, "pipe-echo-poller", impl, childCPU(cpu))
 					cmd.ExtraFiles = []*os.File{toR, fromW}
 					ch, line := startChild(b, cmd)
 					toR.Close()
