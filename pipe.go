@@ -68,6 +68,11 @@ func Pipe() (r, w *os.File, err error) {
 // descriptor 1 or 2, the only ones for which package os raises one), and
 // ERROR_NO_DATA or ERROR_BROKEN_PIPE on Windows.
 //
+// For low latency, read r through a [LowLatencyReader]; the ends are plain
+// files, so the mode cannot live in the pipe itself. [io.Copy] between an
+// end and a [Conn] moves the data with splice(2) on Linux (see
+// [Conn.ReadFrom]).
+//
 // On Unix the ends are a pipe(2), created close-on-exec and non-blocking
 // (atomically with pipe2 on Linux). On Windows they are the two ends of a
 // named pipe opened for overlapped I/O: the read end is an inbound-only
