@@ -140,9 +140,12 @@
 // connect without ERROR_PIPE_BUSY; a client that still finds every instance
 // taken waits in Dial until one frees or its context ends. Accepted and
 // dialed pipes are overlapped handles on the runtime's I/O completion port,
-// so Read, Write, deadlines and Close behave as on Unix. Accept's wait is the
-// one blocking wait on an OS thread (an event wait that Close and
-// SetDeadline interrupt).
+// so Read, Write, deadlines and Close behave as on Unix. Two waits block an
+// OS thread instead of parking on the completion port, both interrupted by
+// Close and by deadlines: Accept's wait for a client, and the reads (and
+// empty writes) of message-mode pipes, which do their own overlapped I/O
+// because os.File loses the byte count of a read that ends in
+// ERROR_MORE_DATA.
 //
 // Remote clients are rejected unless [ListenConfig.AllowRemote] is set.
 // Clients dial with the identification impersonation level, so a server can
