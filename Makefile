@@ -65,17 +65,27 @@ vet-all:
 	echo "vet-all: $$n targets, $$f failed"; \
 	test "$$f" -eq 0
 
+# arch_one runs the tests for one GOARCH:qemu-suffix pair ($$1) under
+# qemu-user, then prints the output under a header saying ok or FAIL.
+define arch_one
+p=$$1; a=$${p%%:*}; q=qemu-$${p#*:}-static; log=$$(mktemp); \
+if GOARCH=$$a GOARM=7 CGO_ENABLED=0 IPC_TEST_EXEC=$$q \
+	$(GO) test -count=1 -timeout=$(TIMEOUT) -exec $$q ./... >"$$log" 2>&1; \
+then r=ok; else r=FAIL; fi; \
+printf "== linux/%s (%s): %s\n" "$$a" "$$q" "$$r"; sed "s/^/    /" "$$log"; rm -f "$$log"; \
+test "$$r" = ok
+endef
+
+# ARCH_JOBS emulated architectures are tested at once; much of each run
+# waits on child processes, so two share a 2-CPU machine well.
+ARCH_JOBS ?= $(VET_JOBS)
+
 test-arch:
 	@fail=""; \
 	echo "== linux/386 (native)"; \
 	GOARCH=386 CGO_ENABLED=0 $(GO) test -count=1 -timeout=$(TIMEOUT) ./... || fail="$$fail 386"; \
-	for p in $(QEMU_ARCHES); do \
-		a=$${p%%:*}; q=qemu-$${p#*:}-static; \
-		echo "== linux/$$a ($$q)"; \
-		GOARCH=$$a GOARM=7 CGO_ENABLED=0 IPC_TEST_EXEC=$$q \
-			$(GO) test -count=1 -timeout=$(TIMEOUT) -exec $$q ./... || fail="$$fail $$a"; \
-	done; \
-	if [ -n "$$fail" ]; then echo "test-arch: FAIL:$$fail"; exit 1; fi; \
+	echo "$(QEMU_ARCHES)" | tr ' ' '\n' | xargs -P $(ARCH_JOBS) -n 1 sh -c '$(arch_one)' sh || fail="$$fail qemu"; \
+	if [ -n "$$fail" ]; then echo "test-arch: FAIL:$$fail (see the FAIL headers above)"; exit 1; fi; \
 	echo "test-arch: all passed"
 
 # bench runs the benchmarks BENCHCOUNT times and prints, after go test's
