@@ -321,16 +321,11 @@ func (l *Listener) accept() (*Conn, error) {
 			}
 			l.slots = append(l.slots, p)
 		}
-		timeout := uint32(syscall.INFINITE)
-		if dl := l.deadline.Load(); dl != 0 {
-			d := time.Until(time.Unix(0, dl))
-			if d <= 0 {
-				return nil, os.ErrDeadlineExceeded
-			}
-			// Round up, so that the wait never ends just before the deadline.
-			ms := (d + time.Millisecond - 1) / time.Millisecond
-			timeout = uint32(min(ms, syscall.INFINITE-1))
+		dl := l.deadline.Load()
+		if dl != 0 && time.Now().UnixNano() >= dl {
+			return nil, os.ErrDeadlineExceeded
 		}
+		timeout := waitTimeout(dl)
 		handles = append(handles[:0], l.wake)
 		for _, p := range l.slots {
 			handles = append(handles, p.ev)
@@ -394,15 +389,30 @@ func (l *Listener) setDeadline(t time.Time) error {
 	if l.closed.Load() || l.wake == 0 {
 		return net.ErrClosed
 	}
-	var ns int64
-	if !t.IsZero() {
-		ns = max(t.UnixNano(), 1) // 0 means no deadline
-	}
-	l.deadline.Store(ns)
+	l.deadline.Store(deadlineNanos(t))
 	return setEvent(l.wake)
 }
 
 func (l *Listener) syscallConn() (syscall.RawConn, error) { return nil, errors.ErrUnsupported }
+
+// deadlineNanos stores a deadline as Unix nanoseconds, 0 for none.
+func deadlineNanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return max(t.UnixNano(), 1)
+}
+
+// waitTimeout turns a deadline from deadlineNanos into a timeout for
+// WaitForMultipleObjects, rounded up so that the wait never ends just before
+// the deadline: INFINITE for none, 0 for one that has passed.
+func waitTimeout(dl int64) uint32 {
+	if dl == 0 {
+		return syscall.INFINITE
+	}
+	d := max(time.Until(time.Unix(0, dl)), 0)
+	return uint32(min((d+time.Millisecond-1)/time.Millisecond, syscall.INFINITE-1))
+}
 
 // sysConn holds what a Windows connection needs beyond its file.
 //
@@ -486,10 +496,7 @@ func (c *Conn) noteDeadline(t time.Time, read, write bool) {
 	if o == nil {
 		return
 	}
-	var ns int64
-	if !t.IsZero() {
-		ns = max(t.UnixNano(), 1) // 0 means none
-	}
+	ns := deadlineNanos(t)
 	o.evMu.Lock()
 	defer o.evMu.Unlock()
 	if o.freed {
@@ -548,14 +555,7 @@ func (c *Conn) do(write bool, b []byte) (n int, err error) {
 		}
 		handles := []syscall.Handle{op.done, o.closeEv, op.wake}
 		for {
-			timeout := uint32(syscall.INFINITE)
-			if dl := op.deadline.Load(); dl != 0 {
-				d := time.Until(time.Unix(0, dl))
-				if d < 0 {
-					d = 0
-				}
-				timeout = uint32(min((d+time.Millisecond-1)/time.Millisecond, syscall.INFINITE-1))
-			}
+			timeout := waitTimeout(op.deadline.Load())
 			i, werr := waitForMultipleObjects(uint32(len(handles)), &handles[0], false, timeout)
 			if werr != nil {
 				// Cannot wait: make sure the kernel is done with the

@@ -206,7 +206,7 @@ func bareFileErr(err error) error {
 	if pe, ok := err.(*os.PathError); ok {
 		err = pe.Err
 	}
-	if err != nil && err.Error() == "use of closed file" { // internal/poll.ErrFileClosing
+	if isFileClosed(err) {
 		return os.ErrClosed
 	}
 	return err

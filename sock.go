@@ -896,6 +896,13 @@ func (c *Conn) opError(op string, err error) error {
 	return &net.OpError{Op: op, Net: c.raddr.Net, Source: c.laddr, Addr: c.raddr, Err: fileErr(err)}
 }
 
+// isFileClosed reports whether err says the file was closed: os.ErrClosed,
+// or internal/poll's ErrFileClosing, which the raw connection of a closed
+// *os.File returns unconverted.
+func isFileClosed(err error) bool {
+	return err == os.ErrClosed || err != nil && err.Error() == "use of closed file"
+}
+
 // fileErr strips the *os.PathError that *os.File adds, maps a closed file
 // to net.ErrClosed and names the system call behind an OS error.
 func fileErr(err error) error {
@@ -904,9 +911,7 @@ func fileErr(err error) error {
 		err = pe.Err
 	}
 	switch {
-	case err == os.ErrClosed || err != nil && err.Error() == "use of closed file":
-		// The second is internal/poll's ErrFileClosing, which the raw
-		// connection of a closed *os.File returns unconverted.
+	case isFileClosed(err):
 		return net.ErrClosed
 	case !ok || err == os.ErrDeadlineExceeded || err == os.ErrNoDeadline:
 		return err
