@@ -553,7 +553,7 @@ func (c *Conn) do(write bool, b []byte) (n int, err error) {
 			}
 			return err
 		}
-		handles := []syscall.Handle{op.done, o.closeEv, op.wake}
+		handles := [...]syscall.Handle{op.done, o.closeEv, op.wake}
 		for {
 			timeout := waitTimeout(op.deadline.Load())
 			i, werr := waitForMultipleObjects(uint32(len(handles)), &handles[0], false, timeout)
