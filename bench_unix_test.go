@@ -331,7 +331,8 @@ func plainRelayPeerIO(c net.Conn, pipe *os.File, dir string, total int64) (int64
 // BenchmarkRelay measures io.Copy in this process between a pipe and a
 // socket whose other ends are in a child: "pipe-to-socket" copies from a
 // pipe the child writes into a socket it reads, "socket-to-pipe" the other
-// way. ipc relays with an ipc.Conn, net with a net.UnixConn; both use
+// way. ipc relays with an ipc.Conn (ipc-lowlatency: in low-latency mode),
+// net with a net.UnixConn; all use
 // os.Pipe, with the default size and, where the system can resize pipes,
 // with a 1 MiB buffer ("-1024KiBpipe"): with 64 KiB the relay is bound by
 // how often the processes must wake each other, not by copying.
@@ -340,7 +341,7 @@ func BenchmarkRelay(b *testing.B) {
 	for _, cpu := range cpuModes {
 		for _, pipeSize := range relayPipeSizes {
 			for _, dir := range []string{"pipe-to-socket", "socket-to-pipe"} {
-				for _, impl := range []string{"ipc", "net"} {
+				for _, impl := range []string{"ipc", "ipc-lowlatency", "net"} {
 					name := fmt.Sprintf("%s/%s/%s", cpu, dir, impl)
 					if pipeSize > 0 {
 						name = fmt.Sprintf("%s/%s-%dKiBpipe/%s", cpu, dir, pipeSize>>10, impl)

@@ -277,15 +277,24 @@ func spliceKind(fd int, dst bool) int {
 // into c.
 func spliceFrom(c *Conn, r io.Reader, remain int64) (int64, bool, error) {
 	rc, kind := otherEnd(r, false)
-	s := &splicer{src: rc, dst: c.rc, ownSrc: false, remain: remain}
+	s := &splicer{src: rc, dst: c.rc, ownSrc: false, remain: remain, spin: copySpin(c)}
 	return s.run(kind)
 }
 
 // spliceTo moves everything from c into w.
 func spliceTo(c *Conn, w io.Writer) (int64, bool, error) {
 	rc, kind := otherEnd(w, true)
-	s := &splicer{src: c.rc, dst: rc, ownSrc: true, remain: -1}
+	s := &splicer{src: c.rc, dst: rc, ownSrc: true, remain: -1, spin: copySpin(c)}
 	return s.run(kind)
+}
+
+// copySpin returns the spin window of c's copies in low-latency mode, nil
+// in default mode.
+func copySpin(c *Conn) *spinWindow {
+	if c.lowLatency.Load() {
+		return &c.copySpin
+	}
+	return nil
 }
 
 // splicer is one ReadFrom or WriteTo by splice. Every wait goes through the
@@ -302,6 +311,19 @@ type splicer struct {
 	calls    int   // successful splice calls, to tell a first-call refusal
 	eof      bool
 	err      error // the failed splice's error, or the other side's
+
+	// spin is the Conn's window in low-latency mode, else nil. Then a
+	// splice that finds nothing to do retries, yielding between attempts,
+	// for the window (spinWindow.spin) before the copy waits on a poller;
+	// after a wait the next empty splice spins again.
+	spin *spinWindow
+}
+
+// spinOn retries the splice step on fd for the spin window, if the copy
+// spins. step reports whether it got anywhere (moved data, or found an end or an
+// error); spinOn reports the same of its last attempt.
+func (s *splicer) spinOn(fd uintptr, step func(uintptr) bool) bool {
+	return s.spin != nil && s.spin.spin(fd, step)
 }
 
 func (s *splicer) chunk(limit int) int {
@@ -368,17 +390,35 @@ func (s *splicer) direct() error {
 	var wait int
 	var stuck int // attempts that found both sides ready and moved nothing
 	var ownFD uintptr
+	var sfd, dfd int
+	var n int64
+	var err error
+	// try is one splice for spinOn: it reports whether the splice moved
+	// data or failed for good, leaving n and err for the loop below.
+	try := func(uintptr) bool {
+		for {
+			n, err = splice(sfd, nil, dfd, nil, s.chunk(maxSpliceSize), _SPLICE_F_MOVE|_SPLICE_F_NONBLOCK)
+			if err != syscall.EINTR {
+				return err != syscall.EAGAIN
+			}
+		}
+	}
 	// The closures are made once per copy, not once per splice.
 	withOther := func(otherFD uintptr) {
-		sfd, dfd := int(otherFD), int(ownFD)
+		sfd, dfd = int(otherFD), int(ownFD)
 		if s.ownSrc {
 			sfd, dfd = dfd, sfd
 		}
+		spun := false
 		for !s.done() {
-			n, err := splice(sfd, nil, dfd, nil, s.chunk(maxSpliceSize), _SPLICE_F_MOVE|_SPLICE_F_NONBLOCK)
+			try(0)
+			if err == syscall.EAGAIN && !spun {
+				// Spin once, then not again until data moves: an
+				// empty splice after a failed spin goes to the poller.
+				spun = true
+				s.spinOn(0, try)
+			}
 			switch {
-			case err == syscall.EINTR:
-				continue
 			case err == syscall.EAGAIN:
 				srcReady, dstReady := pollReady(sfd, _POLLIN), pollReady(dfd, _POLLOUT)
 				switch {
@@ -404,6 +444,7 @@ func (s *splicer) direct() error {
 				s.eof = true
 				return
 			}
+			spun = false
 			s.calls++
 			s.written += n
 			if s.remain > 0 {
@@ -460,33 +501,44 @@ func (s *splicer) direct() error {
 // viaPipe splices from the source into the internal pipe p and from p into
 // the destination, each step in its own side's raw callback.
 func (s *splicer) viaPipe(p *splicePipe) error {
-	fill := func(sfd uintptr) bool {
+	var n int64
+	var err error
+	fillTry := func(sfd uintptr) bool {
 		for {
-			n, err := splice(int(sfd), nil, p.w, nil, s.chunk(maxSpliceSize), _SPLICE_F_MOVE|_SPLICE_F_NONBLOCK)
-			switch {
-			case err == syscall.EINTR:
-				continue
-			case err == syscall.EAGAIN:
-				return false // the pipe is empty, so the source is
-			case err != nil:
-				s.err = spliceErr(err)
-			case n == 0:
-				s.eof = true
-			default:
-				p.data += int(n)
+			n, err = splice(int(sfd), nil, p.w, nil, s.chunk(maxSpliceSize), _SPLICE_F_MOVE|_SPLICE_F_NONBLOCK)
+			if err != syscall.EINTR {
+				return err != syscall.EAGAIN
 			}
-			return true
+		}
+	}
+	fill := func(sfd uintptr) bool {
+		if !fillTry(sfd) && !s.spinOn(sfd, fillTry) {
+			return false // the pipe is empty, so the source is
+		}
+		switch {
+		case err != nil:
+			s.err = spliceErr(err)
+		case n == 0:
+			s.eof = true
+		default:
+			p.data += int(n)
+		}
+		return true
+	}
+	drainTry := func(dfd uintptr) bool {
+		for {
+			n, err = splice(p.r, nil, int(dfd), nil, p.data, _SPLICE_F_MOVE|_SPLICE_F_NONBLOCK)
+			if err != syscall.EINTR {
+				return err != syscall.EAGAIN
+			}
 		}
 	}
 	drain := func(dfd uintptr) bool {
 		for p.data > 0 {
-			n, err := splice(p.r, nil, int(dfd), nil, p.data, _SPLICE_F_MOVE|_SPLICE_F_NONBLOCK)
-			switch {
-			case err == syscall.EINTR:
-				continue
-			case err == syscall.EAGAIN:
+			if !drainTry(dfd) && !s.spinOn(dfd, drainTry) {
 				return false
-			case err != nil:
+			}
+			if err != nil {
 				s.err = spliceErr(err)
 				return true
 			}
@@ -567,6 +619,12 @@ func getSplicePipe() (*splicePipe, error) {
 	if err := syscall.Pipe2(fds[:], syscall.O_CLOEXEC|syscall.O_NONBLOCK); err != nil {
 		return nil, os.NewSyscallError("pipe2", err)
 	}
+	// A pipe as large as one splice call, as internal/poll makes its own:
+	// each fill then takes all the source has, up to 1 MiB, and the
+	// source's writer can go on while the destination drains. Best effort:
+	// past the user's pipe-user-pages-soft limit the kernel refuses, and
+	// the default 64 KiB still works, in smaller steps.
+	syscall.Syscall(syscall.SYS_FCNTL, uintptr(fds[0]), syscall.F_SETPIPE_SZ, maxSpliceSize)
 	return &splicePipe{r: fds[0], w: fds[1]}, nil
 }
 

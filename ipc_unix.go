@@ -63,6 +63,7 @@ type sysListener struct {
 
 type sysConn struct {
 	spin     spinConn    // low-latency reads (performance section)
+	copySpin spinWindow  // low-latency ReadFrom and WriteTo, where they splice
 	bound    boundFile   // a bound datagram socket's file
 	passCred atomic.Bool // SO_PASSCRED is on
 	rxOnce   sync.Once
@@ -1556,7 +1557,19 @@ type spinRead struct {
 	try    func(fd uintptr) bool
 	fn     func(fd uintptr) bool
 	window spinWindow
+
+	// cold counts the Reads since one last found data at its first
+	// attempt. While it is non-zero, Read yields before its first attempt
+	// rather than after it: on a connection where each Read waits for a
+	// reply, the data is never there yet, and the yield lets the peer
+	// produce it, saving a read that would fail. Every coldProbe-th Read
+	// tries first again, so a stream whose data is waiting goes back to
+	// reading at once.
+	cold int
 }
+
+// coldProbe is how often a cold low-latency Read tries before yielding.
+const coldProbe = 16
 
 // maxRW is the most a single read asks for, as in internal/poll: some
 // kernels reject larger counts.
@@ -1587,13 +1600,22 @@ func (sc *spinConn) read(rc syscall.RawConn, b []byte) (int, error) {
 			}
 		}
 		s.fn = func(fd uintptr) bool {
+			if !s.spun && s.cold > 0 && s.cold%coldProbe != 0 {
+				s.spun = true
+				s.cold++
+				return s.window.spin(fd, s.try)
+			}
 			if s.try(fd) {
+				if !s.spun {
+					s.cold = 0
+				}
 				return true
 			}
 			if s.spun {
 				return false
 			}
 			s.spun = true
+			s.cold++
 			return s.window.spin(fd, s.try)
 		}
 		sc.rd = s

@@ -401,7 +401,9 @@ func (c *Conn) Write(b []byte) (int, error) {
 // anything else. Everything else, and every message-mode connection, whose
 // message boundaries splice would lose, takes a plain copy through a
 // buffer. [io.Copy] from a pipe's *os.File reaches ReadFrom too: the
-// file's WriteTo hands over to it.
+// file's WriteTo hands over to it. In low-latency mode (see
+// [Conn.SetLowLatency]) a splice that finds nothing to move spins before
+// the copy waits.
 //
 // While ReadFrom waits for r it is r's read deadline that applies, and
 // while it waits for the connection, the connection's write deadline: the
@@ -583,8 +585,11 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 // Use it for request-response traffic between processes that answer
 // quickly; leave it off for connections that mostly wait.
 //
-// Only Read and, on a listener, Accept spin; Write, ReadMsg and the other
-// calls do not. Low-latency mode works on Linux and Android. On macOS and
+// Read, Accept on a listener, and the splice loops of ReadFrom and WriteTo
+// (io.Copy to or from the connection, on Linux) spin; Write, ReadMsg and
+// the other calls do not. A copy spins whenever splice finds nothing to
+// move, before it waits for either side, so a relay between processes
+// that feed and drain it steadily rarely parks. Low-latency mode works on Linux and Android. On macOS and
 // the BSDs, whose system calls package syscall reaches without a yield
 // that is safe to spin on, and on Windows, where reads complete through
 // the I/O completion port, the setting is recorded and reads behave as in

@@ -73,6 +73,15 @@ func connEnd(t *testing.T) relayEnd {
 	return relayEnd{r: a, w: b, closeW: func() { b.CloseWrite() }}
 }
 
+// llConnEnd is connEnd in low-latency mode, whose copies spin before they
+// wait.
+func llConnEnd(t *testing.T) relayEnd {
+	e := connEnd(t)
+	e.r.(*ipc.Conn).SetLowLatency(true)
+	e.w.(*ipc.Conn).SetLowLatency(true)
+	return e
+}
+
 // unixEnd is a net.UnixConn pair, for relays to and from the standard
 // library's sockets.
 func unixEnd(t *testing.T) relayEnd {
@@ -143,11 +152,16 @@ func TestSpliceRelay(t *testing.T) {
 		make endMaker
 	}{
 		{"pipe", pipeEnd}, {"fifo", fifoEnd}, {"conn", connEnd}, {"unix", unixEnd}, {"file", fileEnd},
+		{"llconn", llConnEnd},
 	}
+	isConn := func(name string) bool { return name == "conn" || name == "llconn" }
 	for _, src := range ends {
 		for _, dst := range ends {
-			if src.name != "conn" && dst.name != "conn" {
+			if !isConn(src.name) && !isConn(dst.name) {
 				continue // not this package's copy
+			}
+			if isConn(src.name) && isConn(dst.name) && src.name != dst.name {
+				continue // nothing new
 			}
 			t.Run(src.name+"-to-"+dst.name, func(t *testing.T) {
 				s, d := src.make(t), dst.make(t)
@@ -266,7 +280,7 @@ func TestSpliceBrokenPipe(t *testing.T) {
 
 // TestSpliceDeadlines checks that each side's deadline applies while the
 // relay waits for that side, in both directions and through the internal
-// pipe.
+// pipe, in default and in low-latency mode.
 func TestSpliceDeadlines(t *testing.T) {
 	soon := func() time.Time { return time.Now().Add(30 * time.Millisecond) }
 	// flood keeps writing to w until it fails.
@@ -278,50 +292,56 @@ func TestSpliceDeadlines(t *testing.T) {
 			}
 		}
 	}
-	t.Run("conn-read", func(t *testing.T) { // WriteTo waits for the Conn
-		s, d := connEnd(t), pipeEnd(t)
-		s.r.(*ipc.Conn).SetReadDeadline(soon())
-		_, err := io.Copy(d.w, s.r)
-		wantErr(t, err, "writeto", os.ErrDeadlineExceeded)
-	})
-	t.Run("pipe-write", func(t *testing.T) { // WriteTo waits for the pipe
-		s, d := connEnd(t), pipeEnd(t)
-		go flood(s.w)
-		d.w.(*os.File).SetWriteDeadline(soon())
-		_, err := io.Copy(d.w, s.r)
-		wantErr(t, err, "writeto", os.ErrDeadlineExceeded)
-		s.r.(*ipc.Conn).Close() // stop the flood
-	})
-	t.Run("pipe-read", func(t *testing.T) { // ReadFrom waits for the pipe
-		s, d := pipeEnd(t), connEnd(t)
-		s.r.(*os.File).SetReadDeadline(soon())
-		_, err := io.Copy(d.w, s.r)
-		wantErr(t, err, "readfrom", os.ErrDeadlineExceeded)
-	})
-	t.Run("conn-write", func(t *testing.T) { // ReadFrom waits for the Conn
-		s, d := pipeEnd(t), connEnd(t)
-		go flood(s.w)
-		d.w.(*ipc.Conn).SetWriteDeadline(soon())
-		_, err := io.Copy(d.w, s.r)
-		wantErr(t, err, "readfrom", os.ErrDeadlineExceeded)
-		s.r.(*os.File).Close()
-	})
-	t.Run("via-pipe-read", func(t *testing.T) { // Conn to Conn, waiting for the source
-		s, d := connEnd(t), connEnd(t)
-		s.r.(*ipc.Conn).SetReadDeadline(soon())
-		_, err := io.Copy(d.w, s.r)
-		wantErr(t, err, "writeto", os.ErrDeadlineExceeded)
-	})
-	t.Run("via-pipe-write", func(t *testing.T) { // Conn to Conn, waiting for the destination
-		s, d := connEnd(t), connEnd(t)
-		go flood(s.w)
-		d.w.(*ipc.Conn).SetWriteDeadline(soon())
-		_, err := io.Copy(d.w, s.r)
-		if !errors.Is(err, os.ErrDeadlineExceeded) {
-			t.Fatalf("io.Copy: %v; want a deadline error", err)
+	for _, mode := range []string{"default", "lowlatency"} {
+		mkConn := connEnd
+		if mode == "lowlatency" {
+			mkConn = llConnEnd
 		}
-		s.r.(*ipc.Conn).Close()
-	})
+		t.Run(mode+"/conn-read", func(t *testing.T) { // WriteTo waits for the Conn
+			s, d := mkConn(t), pipeEnd(t)
+			s.r.(*ipc.Conn).SetReadDeadline(soon())
+			_, err := io.Copy(d.w, s.r)
+			wantErr(t, err, "writeto", os.ErrDeadlineExceeded)
+		})
+		t.Run(mode+"/pipe-write", func(t *testing.T) { // WriteTo waits for the pipe
+			s, d := mkConn(t), pipeEnd(t)
+			go flood(s.w)
+			d.w.(*os.File).SetWriteDeadline(soon())
+			_, err := io.Copy(d.w, s.r)
+			wantErr(t, err, "writeto", os.ErrDeadlineExceeded)
+			s.r.(*ipc.Conn).Close() // stop the flood
+		})
+		t.Run(mode+"/pipe-read", func(t *testing.T) { // ReadFrom waits for the pipe
+			s, d := pipeEnd(t), mkConn(t)
+			s.r.(*os.File).SetReadDeadline(soon())
+			_, err := io.Copy(d.w, s.r)
+			wantErr(t, err, "readfrom", os.ErrDeadlineExceeded)
+		})
+		t.Run(mode+"/conn-write", func(t *testing.T) { // ReadFrom waits for the Conn
+			s, d := pipeEnd(t), mkConn(t)
+			go flood(s.w)
+			d.w.(*ipc.Conn).SetWriteDeadline(soon())
+			_, err := io.Copy(d.w, s.r)
+			wantErr(t, err, "readfrom", os.ErrDeadlineExceeded)
+			s.r.(*os.File).Close()
+		})
+		t.Run(mode+"/via-pipe-read", func(t *testing.T) { // Conn to Conn, waiting for the source
+			s, d := mkConn(t), mkConn(t)
+			s.r.(*ipc.Conn).SetReadDeadline(soon())
+			_, err := io.Copy(d.w, s.r)
+			wantErr(t, err, "writeto", os.ErrDeadlineExceeded)
+		})
+		t.Run(mode+"/via-pipe-write", func(t *testing.T) { // Conn to Conn, waiting for the destination
+			s, d := mkConn(t), mkConn(t)
+			go flood(s.w)
+			d.w.(*ipc.Conn).SetWriteDeadline(soon())
+			_, err := io.Copy(d.w, s.r)
+			if !errors.Is(err, os.ErrDeadlineExceeded) {
+				t.Fatalf("io.Copy: %v; want a deadline error", err)
+			}
+			s.r.(*ipc.Conn).Close()
+		})
+	}
 }
 
 // TestSpliceClose checks that closing the Conn ends a WriteTo waiting for
