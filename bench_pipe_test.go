@@ -126,31 +126,33 @@ func BenchmarkPipePingPong(b *testing.B) {
 	}
 }
 
-// BenchmarkPipeStream measures the throughput of 64 KiB writes to a child
-// process, for ipc.Pipe with the default and a 1 MiB buffer, and os.Pipe.
+// BenchmarkPipeStream measures the throughput of 64 KiB and 1 MiB writes to
+// a child process, for ipc.Pipe with the default and a 1 MiB buffer, and
+// os.Pipe.
 func BenchmarkPipeStream(b *testing.B) {
-	const size = 64 << 10
-	for _, impl := range []string{"ipc", "ipc-1MiB", "os"} {
-		b.Run(impl+"/64KiB", func(b *testing.B) {
-			r, w := benchPipes(b, impl, "sink")
-			buf := make([]byte, size)
-			b.SetBytes(size)
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if _, err := w.Write(buf); err != nil {
+	for _, size := range []int{64 << 10, 1 << 20} {
+		for _, impl := range []string{"ipc", "ipc-1MiB", "os"} {
+			b.Run(fmt.Sprintf("%s/%dKiB", impl, size>>10), func(b *testing.B) {
+				r, w := benchPipes(b, impl, "sink")
+				buf := make([]byte, size)
+				b.SetBytes(int64(size))
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if _, err := w.Write(buf); err != nil {
+						b.Fatal(err)
+					}
+				}
+				w.Close()
+				var total [8]byte
+				if _, err := io.ReadFull(r, total[:]); err != nil {
 					b.Fatal(err)
 				}
-			}
-			w.Close()
-			var total [8]byte
-			if _, err := io.ReadFull(r, total[:]); err != nil {
-				b.Fatal(err)
-			}
-			b.StopTimer()
-			if got := binary.BigEndian.Uint64(total[:]); got != uint64(b.N*size) {
-				b.Fatalf("child received %d bytes; want %d", got, b.N*size)
-			}
-		})
+				b.StopTimer()
+				if got := binary.BigEndian.Uint64(total[:]); got != uint64(b.N*size) {
+					b.Fatalf("child received %d bytes; want %d", got, b.N*size)
+				}
+			})
+		}
 	}
 }

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
-	"unsafe"
 )
 
 // abstractNames tells resolveName that "@name" is an abstract socket.
@@ -207,9 +206,6 @@ const (
 	// maxSpliceSize is the most one splice call is asked to move, as in
 	// internal/poll.
 	maxSpliceSize = 1 << 20
-
-	_POLLIN  = 0x1
-	_POLLOUT = 0x4
 )
 
 // splicedBytes counts the bytes that splice has delivered to destinations,
@@ -277,14 +273,14 @@ func spliceKind(fd int, dst bool) int {
 // into c.
 func spliceFrom(c *Conn, r io.Reader, remain int64) (int64, bool, error) {
 	rc, kind := otherEnd(r, false)
-	s := &splicer{src: rc, dst: c.rc, ownSrc: false, remain: remain, spin: copySpin(c)}
+	s := &splicer{src: rc, dst: c.rc, remain: remain, spin: copySpin(c)}
 	return s.run(kind)
 }
 
 // spliceTo moves everything from c into w.
 func spliceTo(c *Conn, w io.Writer) (int64, bool, error) {
 	rc, kind := otherEnd(w, true)
-	s := &splicer{src: c.rc, dst: rc, ownSrc: true, remain: -1, spin: copySpin(c)}
+	s := &splicer{src: c.rc, dst: rc, remain: -1, spin: copySpin(c)}
 	return s.run(kind)
 }
 
@@ -297,15 +293,21 @@ func copySpin(c *Conn) *spinWindow {
 	return nil
 }
 
-// splicer is one ReadFrom or WriteTo by splice. Every wait goes through the
-// poller of the side being waited for, with that side's deadline, and each
-// wait follows an attempt made after the poller was armed, so no wake-up is
-// lost. With a pipe on the other side the data moves directly; otherwise it
-// goes through an internal pipe, filled from the source and drained into
-// the destination, which keeps the two sides' waits apart.
+// splicer is one ReadFrom or WriteTo by splice. The data goes through an
+// internal 1 MiB pipe, filled from the source and drained into the
+// destination, so each splice call has one side to wait for. Every wait
+// goes through that side's poller, with its deadline, and follows an
+// attempt made after the poller was armed, so no wake-up is lost.
+//
+// The internal pipe is used even when the other side is a pipe, which one
+// splice call could reach directly: measured between processes, the
+// direct splice was slower (0.6-1.0x of the internal pipe's throughput
+// with a 64 KiB pipe on the other side, 0.7-1.0x with 1 MiB), because the
+// internal pipe takes up to 1 MiB off the source at once and lets the
+// source's writer go on while the destination drains, and a direct copy
+// needs an extra poll(2) to learn which side it must wait for.
 type splicer struct {
 	src, dst syscall.RawConn
-	ownSrc   bool  // the Conn is the source (WriteTo), else the destination
 	remain   int64 // bytes still to move; negative means until EOF
 	written  int64 // bytes delivered to the destination
 	calls    int   // successful splice calls, to tell a first-call refusal
@@ -340,9 +342,7 @@ func (s *splicer) done() bool { return s.eof || s.err != nil || s.remain == 0 }
 // was moved.
 func (s *splicer) run(kind int) (written int64, handled bool, err error) {
 	switch kind {
-	case kindPipe:
-		err = s.direct()
-	case kindSocket, kindFile:
+	case kindPipe, kindSocket, kindFile:
 		var p *splicePipe
 		if p, err = getSplicePipe(); err != nil {
 			return 0, false, nil
@@ -370,133 +370,6 @@ func refused(err error) bool {
 
 // spliceErr names the failed call.
 func spliceErr(err error) error { return os.NewSyscallError("splice", err) }
-
-// direct splices between the Conn and a pipe. The splice runs in the
-// Conn's raw callback (holding its read or write lock, so it cannot
-// interleave with a Read or Write), with the pipe held by Control. When
-// splice finds nothing to do, a zero-timeout ppoll tells which side is not
-// ready: the Conn's side waits in the same callback, the pipe's side in the
-// pipe's own raw Read or Write.
-func (s *splicer) direct() error {
-	const (
-		waitNone = iota
-		waitOwn
-		waitOther
-	)
-	own, other := s.dst, s.src
-	if s.ownSrc {
-		own, other = s.src, s.dst
-	}
-	var wait int
-	var stuck int // attempts that found both sides ready and moved nothing
-	var ownFD uintptr
-	var sfd, dfd int
-	var n int64
-	var err error
-	// try is one splice for spinOn: it reports whether the splice moved
-	// data or failed for good, leaving n and err for the loop below.
-	try := func(uintptr) bool {
-		for {
-			n, err = splice(sfd, nil, dfd, nil, s.chunk(maxSpliceSize), _SPLICE_F_MOVE|_SPLICE_F_NONBLOCK)
-			if err != syscall.EINTR {
-				return err != syscall.EAGAIN
-			}
-		}
-	}
-	// The closures are made once per copy, not once per splice.
-	withOther := func(otherFD uintptr) {
-		sfd, dfd = int(otherFD), int(ownFD)
-		if s.ownSrc {
-			sfd, dfd = dfd, sfd
-		}
-		spun := false
-		for !s.done() {
-			try(0)
-			if err == syscall.EAGAIN && !spun {
-				// Spin once, then not again until data moves: an
-				// empty splice after a failed spin goes to the poller.
-				spun = true
-				s.spinOn(0, try)
-			}
-			switch {
-			case err == syscall.EAGAIN:
-				srcReady, dstReady := pollReady(sfd, _POLLIN), pollReady(dfd, _POLLOUT)
-				switch {
-				case !srcReady && s.ownSrc, !dstReady && !s.ownSrc:
-					wait = waitOwn
-				case !srcReady, !dstReady:
-					wait = waitOther
-				default:
-					// Both report ready, yet nothing moved: give the
-					// kernel a moment, within reason.
-					if stuck++; stuck > 10000 {
-						s.err = spliceErr(err)
-						return
-					}
-					osYield()
-					continue
-				}
-				return
-			case err != nil:
-				s.err = spliceErr(err)
-				return
-			case n == 0:
-				s.eof = true
-				return
-			}
-			spun = false
-			s.calls++
-			s.written += n
-			if s.remain > 0 {
-				s.remain -= n
-			}
-			splicedBytes.Add(n)
-		}
-	}
-	move := func(fd uintptr) bool {
-		ownFD = fd
-		cerr := other.Control(withOther)
-		if cerr != nil {
-			s.err = cerr
-			return true
-		}
-		if wait == waitOwn {
-			wait = waitNone
-			return false
-		}
-		return true
-	}
-	otherReady := func(fd uintptr) bool {
-		if s.ownSrc {
-			return pollReady(int(fd), _POLLOUT)
-		}
-		return pollReady(int(fd), _POLLIN)
-	}
-	for {
-		wait = waitNone
-		var err error
-		if s.ownSrc {
-			err = own.Read(move)
-		} else {
-			err = own.Write(move)
-		}
-		if err != nil {
-			return err
-		}
-		if s.done() {
-			return s.err
-		}
-		// wait == waitOther.
-		if s.ownSrc {
-			err = other.Write(otherReady)
-		} else {
-			err = other.Read(otherReady)
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
 
 // viaPipe splices from the source into the internal pipe p and from p into
 // the destination, each step in its own side's raw callback.
@@ -574,25 +447,6 @@ func (s *splicer) viaPipe(p *splicePipe) error {
 func splice(rfd int, roff *int64, wfd int, woff *int64, n int, flags int) (int64, error) {
 	m, err := syscall.Splice(rfd, roff, wfd, woff, n, flags)
 	return int64(m), err
-}
-
-// pollReady reports whether fd is ready for events (or has an error or
-// hang-up to report), without waiting: ppoll(2) with a zero timeout.
-func pollReady(fd int, events int16) bool {
-	pfd := struct {
-		fd      int32
-		events  int16
-		revents int16
-	}{int32(fd), events, 0}
-	var ts syscall.Timespec
-	for {
-		n, _, e := syscall.Syscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&pfd)), 1, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
-		if e == syscall.EINTR {
-			continue
-		}
-		// On an error, say ready: the next splice reports it.
-		return e != 0 || n > 0 && pfd.revents != 0
-	}
 }
 
 // splicePipe is an internal pipe, kept between copies in a small free list.

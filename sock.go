@@ -397,8 +397,8 @@ func (c *Conn) Write(b []byte) (int, error) {
 // a stream socket or a regular file reachable through [syscall.Conn] (an
 // [*os.File], a [*Conn], a [*net.UnixConn] and so on) in non-blocking mode,
 // the data moves with splice(2) inside the kernel, without passing through
-// this process: directly from a pipe, through an internal pipe from
-// anything else. Everything else, and every message-mode connection, whose
+// this process, by way of an internal 1 MiB pipe, as in the standard
+// library's own splicing. Everything else, and every message-mode connection, whose
 // message boundaries splice would lose, takes a plain copy through a
 // buffer. [io.Copy] from a pipe's *os.File reaches ReadFrom too: the
 // file's WriteTo hands over to it. In low-latency mode (see
@@ -408,7 +408,10 @@ func (c *Conn) Write(b []byte) (int, error) {
 // While ReadFrom waits for r it is r's read deadline that applies, and
 // while it waits for the connection, the connection's write deadline: the
 // same as a plain copy loop. Closing the connection ends a ReadFrom that
-// waits for r once r has data or reaches its end.
+// waits for r once r has data or reaches its end. As with a plain copy's
+// buffer, when the copy ends with an error (a deadline, a closed peer),
+// data already taken from r but not yet written, up to 1 MiB with splice,
+// is gone; the count returned is of the bytes written.
 //
 // If there is an error, it will be of type [*net.OpError], or be r's own
 // error when the copy was a plain one and r failed.

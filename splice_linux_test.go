@@ -213,8 +213,8 @@ func TestSpliceRelay(t *testing.T) {
 	}
 }
 
-// TestSpliceLimited checks io.CopyN into a Conn, from a pipe (direct) and
-// from a Conn (through the internal pipe): exactly the limit moves, the
+// TestSpliceLimited checks io.CopyN into a Conn, from a pipe and from a
+// Conn: exactly the limit moves, the
 // LimitedReader is used up and the rest stays in the source.
 func TestSpliceLimited(t *testing.T) {
 	for _, src := range []struct {
