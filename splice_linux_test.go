@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -388,5 +389,52 @@ func TestSpliceMessageMode(t *testing.T) {
 	}
 	if n := ipc.SplicedBytes() - before; n != 0 {
 		t.Errorf("splice moved %d bytes of a message-mode connection; want 0", n)
+	}
+}
+
+// TestLowLatencyCopyIdle checks that an io.Copy from an idle low-latency
+// Conn parks after its spin window instead of burning CPU, as
+// TestLowLatencyIdle does for Read: while the copy waits one second for its
+// deadline, the whole process may use at most 50 ms (the target is
+// 5 ms; a busy loop would use most of the second).
+func TestLowLatencyCopyIdle(t *testing.T) {
+	const idleCPULimit = 50 * time.Millisecond
+	s, d := llConnEnd(t), pipeEnd(t)
+	src := s.r.(*ipc.Conn)
+	const chunks, size = 1000, 64
+	consumed := make(chan error, 1)
+	go func() {
+		_, err := io.ReadFull(d.r, make([]byte, chunks*size))
+		consumed <- err
+	}()
+	copied := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(d.w, src)
+		copied <- err
+	}()
+	// Data first, so the window has adapted to a copy that finds data.
+	buf := make([]byte, size)
+	for i := 0; i < chunks; i++ {
+		if _, err := s.w.Write(buf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := <-consumed; err != nil {
+		t.Fatal(err)
+	}
+
+	runtime.GC() // no collection during the measured second
+	const idle = time.Second
+	start, cpu0 := time.Now(), cpuTime(t)
+	src.SetReadDeadline(start.Add(idle))
+	err := <-copied
+	cpu, el := cpuTime(t)-cpu0, time.Since(start)
+	wantErr(t, err, "writeto", os.ErrDeadlineExceeded)
+	if el < idle {
+		t.Errorf("io.Copy returned after %v; want at least %v", el, idle)
+	}
+	t.Logf("CPU time while an idle low-latency copy waited %v: %v", el.Round(time.Millisecond), cpu)
+	if cpu > idleCPULimit {
+		t.Errorf("the process used %v of CPU while a low-latency copy waited %v for data; want at most %v", cpu, el, idleCPULimit)
 	}
 }
