@@ -583,10 +583,12 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 // than the window pays up to 100 µs of CPU per Read; an idle connection,
 // parked after its window, costs nothing (measured: under 1 ms of CPU in an
 // idle second). In exchange, on a 2-vCPU Linux VM, a 1-byte round trip
-// between two processes took 17 µs instead of 34 µs with both on one CPU,
-// and 12 µs instead of 144 µs with each on its own CPU (BENCHMARKS.md).
-// Use it for request-response traffic between processes that answer
-// quickly; leave it off for connections that mostly wait.
+// between two processes took 15 µs instead of 39 µs with both on one CPU,
+// and 8 µs instead of 114 µs with each on its own CPU (BENCHMARKS.md).
+// Bulk streams gain across CPUs (1.6-1.9x) but lose a little with both
+// processes on one CPU (0.83-0.93x). Use it for request-response traffic
+// between processes that answer quickly; leave it off for connections
+// that mostly wait.
 //
 // Read, Accept on a listener, and the splice loops of ReadFrom and WriteTo
 // (io.Copy to or from the connection, on Linux) spin; Write, ReadMsg and
