@@ -6,9 +6,11 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"sync"
 	"syscall"
+	"weak"
 )
 
 // PipeConfig holds options for creating a pipe with [PipeConfig.Pipe]. The
@@ -112,11 +114,24 @@ func PipeBufferSize(f *os.File) (int, error) {
 }
 
 // passed holds the parent's copies of the files handed to each command, for
-// ReleaseFiles.
+// ReleaseFiles. The key is weak, so the map does not keep a command alive:
+// a command that is collected without ReleaseFiles has its copies closed
+// by release, run as its cleanup.
 var passed = struct {
 	sync.Mutex
-	m map[*exec.Cmd][]io.Closer
-}{m: make(map[*exec.Cmd][]io.Closer)}
+	m map[weak.Pointer[exec.Cmd]][]io.Closer
+}{m: make(map[weak.Pointer[exec.Cmd]][]io.Closer)}
+
+// release removes the entry of key from passed and closes its files.
+func release(key weak.Pointer[exec.Cmd]) {
+	passed.Lock()
+	cs := passed.m[key]
+	delete(passed.m, key)
+	passed.Unlock()
+	for _, c := range cs {
+		c.Close()
+	}
+}
 
 // PassFile arranges for the child process that cmd will start to inherit f,
 // and returns the token the child gives to [InheritedFile] to get it back.
@@ -132,6 +147,9 @@ var passed = struct {
 // so a parent that kept its copy of the child's end would wait for ever.
 // Use Start followed by ReleaseFiles, not [exec.Cmd.Run] or
 // [exec.Cmd.Output], which keep the copies open until the child has exited.
+// If ReleaseFiles is never called, the copies are closed once cmd has been
+// garbage collected, as an unreachable [os.File] closes itself; that is a
+// safety net, not a substitute, since it may come much later.
 // To give one file to several children, pass a separate duplicate to each.
 //
 // A child that is not a Go program uses the token as follows:
@@ -179,9 +197,16 @@ func PassFile(cmd *exec.Cmd, f *os.File) (token string, err error) {
 	if err != nil {
 		return "", &os.PathError{Op: "passfile", Path: f.Name(), Err: err}
 	}
+	key := weak.Make(cmd)
 	passed.Lock()
-	passed.m[cmd] = append(passed.m[cmd], c)
+	cs, known := passed.m[key]
+	passed.m[key] = append(cs, c)
 	passed.Unlock()
+	if !known {
+		// Should ReleaseFiles never come, the copies close when cmd is
+		// collected, as an unreachable os.File closes itself.
+		runtime.AddCleanup(cmd, release, key)
+	}
 	return token, nil
 }
 
@@ -190,12 +215,8 @@ func PassFile(cmd *exec.Cmd, f *os.File) (token string, err error) {
 // Start succeeded; the child keeps its own copies. Calling it again, or for a
 // command without passed files, does nothing.
 func ReleaseFiles(cmd *exec.Cmd) {
-	passed.Lock()
-	cs := passed.m[cmd]
-	delete(passed.m, cmd)
-	passed.Unlock()
-	for _, c := range cs {
-		c.Close()
+	if cmd != nil {
+		release(weak.Make(cmd))
 	}
 }
 

@@ -568,3 +568,37 @@ func TestPassFileErrors(t *testing.T) {
 		t.Errorf("passed file after ReleaseFiles: %v; want os.ErrClosed", err)
 	}
 }
+
+// TestPassFileForgotten checks that the parent's copy of a passed file is
+// closed once its command has been garbage collected, when ReleaseFiles was
+// never called: the reader of a pipe whose write end was passed then gets
+// EOF.
+func TestPassFileForgotten(t *testing.T) {
+	r, w := newPipe(t, nil)
+	func() {
+		if _, err := ipc.PassFile(exec.Command("x"), w); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	eof := make(chan error, 1)
+	go func() {
+		_, err := r.Read(make([]byte, 1))
+		eof <- err
+	}()
+	// A collection finds the command unreachable and queues the cleanup,
+	// which runs on its own goroutine; give each round a generous bound.
+	for round := 0; ; round++ {
+		runtime.GC()
+		select {
+		case err := <-eof:
+			if err != io.EOF {
+				t.Fatalf("Read: %v; want io.EOF", err)
+			}
+			return
+		case <-time.After(time.Second):
+		}
+		if round == 9 {
+			t.Fatal("the passed write end was still open after 10 collections")
+		}
+	}
+}
