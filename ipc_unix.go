@@ -87,6 +87,13 @@ type rxState struct {
 	fn       func(fd uintptr) bool
 	buf      [64]byte
 	big      []byte // control buffer for RecvFiles, made on first use
+
+	// Low-latency mode (performance section): spin is set per call, spun
+	// once the call has spun, and window adapts as Read's does.
+	try    func(fd uintptr) bool
+	spin   bool
+	spun   bool
+	window spinWindow
 }
 
 // maxFilesPerMsg is the most descriptors a kernel passes in one message:
@@ -108,6 +115,16 @@ func (c *Conn) rxState() *rxState {
 	c.rxOnce.Do(func() {
 		rx := &rxState{}
 		rx.fn = func(fd uintptr) bool {
+			if rx.try(fd) {
+				return true
+			}
+			if !rx.spin || rx.spun {
+				return false
+			}
+			rx.spun = true
+			return rx.window.spin(fd, rx.try)
+		}
+		rx.try = func(fd uintptr) bool {
 			for {
 				if rx.lockFork {
 					syscall.ForkLock.RLock()
@@ -739,6 +756,7 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int
 	// atomically, hold ForkLock until they are.
 	rx.lockFork = msgCmsgCloexec == 0 && maxFiles > 0
 	rx.wantFrom = from != nil
+	rx.spin, rx.spun = spinOK && c.lowLatency.Load(), false
 	err = c.rc.Read(rx.fn)
 	n, oobn, flags, sa, serr := rx.n, rx.oobn, rx.flags, rx.sa, rx.err
 	oob := rx.oob

@@ -309,3 +309,58 @@ func TestEmptyWriteOnFullMessageConn(t *testing.T) {
 		t.Fatalf("ReadMsg = %d, %v; want the empty message", n, err)
 	}
 }
+
+// TestLowLatencyReadMsg checks ReadMsg in low-latency mode: message
+// boundaries and truncation as in default mode, in a round trip through
+// another goroutine, and an idle ReadMsg that parks after its window (the
+// same bound as TestLowLatencyIdle) and ends at its deadline.
+func TestLowLatencyReadMsg(t *testing.T) {
+	const idleCPULimit = 50 * time.Millisecond
+	tr := transports(t)[0]
+	tr.message, tr.lowLatency = true, true
+	client, server, _ := pair(t, tr)
+	go func() {
+		buf := make([]byte, 1<<10)
+		for {
+			n, _, err := server.ReadMsg(buf)
+			if err != nil || n == 0 {
+				return
+			}
+			if _, err := server.WriteMsg(buf[:n]); err != nil {
+				return
+			}
+		}
+	}()
+	big := make([]byte, 100)
+	for i := range big {
+		big[i] = byte(i)
+	}
+	buf := make([]byte, 64)
+	for i := 0; i < 1000; i++ {
+		msg := big[:1+i%len(big)]
+		if _, err := client.WriteMsg(msg); err != nil {
+			t.Fatal(err)
+		}
+		n, truncated, err := client.ReadMsg(buf)
+		want := msg[:min(len(msg), len(buf))]
+		if err != nil || truncated != (len(msg) > len(buf)) || string(buf[:n]) != string(want) {
+			t.Fatalf("round trip %d: ReadMsg = %d bytes, truncated %v, %v; want %d bytes, truncated %v", i, n, truncated, err, len(want), len(msg) > len(buf))
+		}
+	}
+	client.WriteMsg(nil) // stop the echo
+
+	runtime.GC() // no collection during the measured second
+	const idle = time.Second
+	start, cpu0 := time.Now(), cpuTime(t)
+	client.SetReadDeadline(start.Add(idle))
+	_, _, err := client.ReadMsg(buf)
+	cpu, el := cpuTime(t)-cpu0, time.Since(start)
+	wantErr(t, err, "read", os.ErrDeadlineExceeded)
+	if el < idle {
+		t.Errorf("ReadMsg returned after %v; want at least %v", el, idle)
+	}
+	t.Logf("CPU time while an idle low-latency ReadMsg waited %v: %v", el.Round(time.Millisecond), cpu)
+	if cpu > idleCPULimit {
+		t.Errorf("the process used %v of CPU while a low-latency ReadMsg waited %v; want at most %v", cpu, el, idleCPULimit)
+	}
+}

@@ -590,9 +590,9 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 // between processes that answer quickly; leave it off for connections
 // that mostly wait.
 //
-// Read, Accept on a listener, and the splice loops of ReadFrom and WriteTo
-// (io.Copy to or from the connection, on Linux) spin; Write, ReadMsg and
-// the other calls do not. A copy spins whenever splice finds nothing to
+// Read, ReadMsg, RecvFiles, RecvCred, Accept on a listener, and the splice
+// loops of ReadFrom and WriteTo (io.Copy to or from the connection, on
+// Linux) spin; writes do not. A copy spins whenever splice finds nothing to
 // move, before it waits for either side, so a relay between processes
 // that feed and drain it steadily rarely parks. Low-latency mode works on Linux and Android. On macOS and
 // the BSDs, whose system calls package syscall reaches without a yield
