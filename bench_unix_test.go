@@ -34,6 +34,7 @@ func init() {
 //	ipc-lowlatency  ipc.Conn, both ends in low-latency mode
 //	net             net.UnixConn
 //	ipc-seqpacket   ipc.Conn in message mode (SOCK_SEQPACKET)
+//	ipc-seqpacket-lowlatency  the same in low-latency mode (BenchmarkMsgPingPong)
 //	net-unixpacket  net.UnixConn on a "unixpacket" (SOCK_SEQPACKET) socket
 var (
 	streamImpls = []string{"ipc", "ipc-lowlatency", "net"}
@@ -49,6 +50,8 @@ func benchListen(impl, path string) (net.Listener, error) {
 		return (&ipc.ListenConfig{LowLatency: true}).Listen(context.Background(), path)
 	case "ipc-seqpacket":
 		return (&ipc.ListenConfig{Message: true}).Listen(context.Background(), path)
+	case "ipc-seqpacket-lowlatency":
+		return (&ipc.ListenConfig{Message: true, LowLatency: true}).Listen(context.Background(), path)
 	case "net-unixpacket":
 		return net.Listen("unixpacket", path)
 	}
@@ -64,6 +67,8 @@ func benchDial(impl, path string) (net.Conn, error) {
 		return (&ipc.Dialer{LowLatency: true}).DialContext(context.Background(), path)
 	case "ipc-seqpacket":
 		return (&ipc.Dialer{Message: true}).DialContext(context.Background(), path)
+	case "ipc-seqpacket-lowlatency":
+		return (&ipc.Dialer{Message: true, LowLatency: true}).DialContext(context.Background(), path)
 	case "net-unixpacket":
 		return net.Dial("unixpacket", path)
 	}
@@ -202,6 +207,44 @@ func BenchmarkPingPong(b *testing.B) {
 						}
 						if _, err := io.ReadFull(c, buf); err != nil {
 							b.Fatal(err)
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkMsgPingPong measures the round trip of a message to a child
+// process and back on a SOCK_SEQPACKET connection, sent with WriteMsg and
+// received with ReadMsg (ipc) or WriteMsgUnix and ReadMsgUnix (net), the
+// calls that message-mode programs use.
+func BenchmarkMsgPingPong(b *testing.B) {
+	for _, cpu := range cpuModes {
+		for _, size := range []int{1, 64} {
+			for _, impl := range []string{"ipc-seqpacket", "ipc-seqpacket-lowlatency", "net-unixpacket"} {
+				b.Run(fmt.Sprintf("%s/%dB/%s", cpu, size, impl), func(b *testing.B) {
+					pinBench(b, cpu)
+					c := benchConn(b, impl, "pingpong", cpu)
+					buf := make([]byte, size)
+					var send func() error
+					var recv func() (int, error)
+					if uc, ok := c.(*net.UnixConn); ok {
+						send = func() error { _, _, err := uc.WriteMsgUnix(buf, nil, nil); return err }
+						recv = func() (int, error) { n, _, _, _, err := uc.ReadMsgUnix(buf, nil); return n, err }
+					} else {
+						ic := c.(*ipc.Conn)
+						send = func() error { _, err := ic.WriteMsg(buf); return err }
+						recv = func() (int, error) { n, _, err := ic.ReadMsg(buf); return n, err }
+					}
+					b.ReportAllocs()
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						if err := send(); err != nil {
+							b.Fatal(err)
+						}
+						if n, err := recv(); err != nil || n != size {
+							b.Fatalf("received %d bytes, %v; want %d", n, err, size)
 						}
 					}
 				})

@@ -88,12 +88,10 @@ type rxState struct {
 	buf      [64]byte
 	big      []byte // control buffer for RecvFiles, made on first use
 
-	// Low-latency mode (performance section): spin is set per call, spun
-	// once the call has spun, and window adapts as Read's does.
-	try    func(fd uintptr) bool
-	spin   bool
-	spun   bool
-	window spinWindow
+	// Low-latency mode (performance section): the raw recvmsg, and its
+	// spinning as Read's.
+	try     func(fd uintptr) bool
+	spinner spinner
 }
 
 // maxFilesPerMsg is the most descriptors a kernel passes in one message:
@@ -114,16 +112,7 @@ type txState struct {
 func (c *Conn) rxState() *rxState {
 	c.rxOnce.Do(func() {
 		rx := &rxState{}
-		rx.fn = func(fd uintptr) bool {
-			if rx.try(fd) {
-				return true
-			}
-			if !rx.spin || rx.spun {
-				return false
-			}
-			rx.spun = true
-			return rx.window.spin(fd, rx.try)
-		}
+		rx.fn = func(fd uintptr) bool { return rx.spinner.step(fd, rx.try) }
 		rx.try = func(fd uintptr) bool {
 			for {
 				if rx.lockFork {
@@ -756,7 +745,7 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int
 	// atomically, hold ForkLock until they are.
 	rx.lockFork = msgCmsgCloexec == 0 && maxFiles > 0
 	rx.wantFrom = from != nil
-	rx.spin, rx.spun = spinOK && c.lowLatency.Load(), false
+	rx.spinner.start(spinOK && c.lowLatency.Load())
 	err = c.rc.Read(rx.fn)
 	n, oobn, flags, sa, serr := rx.n, rx.oobn, rx.flags, rx.sa, rx.err
 	oob := rx.oob
@@ -1558,6 +1547,55 @@ func (w *spinWindow) spin(fd uintptr, try func(fd uintptr) bool) bool {
 	}
 }
 
+// spinner is the low-latency state of one kind of call on one descriptor
+// (Read, or ReadMsg): its window, and whether the current call has spun.
+type spinner struct {
+	on     bool // the current call spins
+	spun   bool // the current call has spun already
+	window spinWindow
+
+	// cold counts the calls since one last found data at its first
+	// attempt. While it is non-zero, a call yields before its first
+	// attempt rather than after it: on a connection where each read waits
+	// for a reply, the data is never there yet, and the yield lets the
+	// peer produce it, saving a read that would fail. Every coldProbe-th
+	// call tries first again, so a stream whose data is waiting goes back
+	// to reading at once.
+	cold int
+}
+
+// coldProbe is how often a cold call tries before yielding.
+const coldProbe = 16
+
+// start begins a call, spinning if on.
+func (s *spinner) start(on bool) { s.on, s.spun = on, false }
+
+// step is the body of a raw read callback: it runs try, spinning first as
+// described at spinner, and reports try's last result. After one spin per
+// call it only tries, so a call woken by the poller reads at once.
+func (s *spinner) step(fd uintptr, try func(fd uintptr) bool) bool {
+	if !s.on {
+		return try(fd)
+	}
+	if !s.spun && s.cold > 0 && s.cold%coldProbe != 0 {
+		s.spun = true
+		s.cold++
+		return s.window.spin(fd, try)
+	}
+	if try(fd) {
+		if !s.spun {
+			s.cold = 0
+		}
+		return true
+	}
+	if s.spun {
+		return false
+	}
+	s.spun = true
+	s.cold++
+	return s.window.spin(fd, try)
+}
+
 // spinConn holds a connection's low-latency read state, made on first use:
 // the read callback and its arguments and results live here, so a steady
 // stream of Reads allocates nothing.
@@ -1567,27 +1605,14 @@ type spinConn struct {
 }
 
 type spinRead struct {
-	mu     sync.Mutex // serialises Reads that use the fields below
-	b      []byte
-	n      int
-	err    error
-	spun   bool // this Read has spun already
-	try    func(fd uintptr) bool
-	fn     func(fd uintptr) bool
-	window spinWindow
-
-	// cold counts the Reads since one last found data at its first
-	// attempt. While it is non-zero, Read yields before its first attempt
-	// rather than after it: on a connection where each Read waits for a
-	// reply, the data is never there yet, and the yield lets the peer
-	// produce it, saving a read that would fail. Every coldProbe-th Read
-	// tries first again, so a stream whose data is waiting goes back to
-	// reading at once.
-	cold int
+	mu      sync.Mutex // serialises Reads that use the fields below
+	b       []byte
+	n       int
+	err     error
+	try     func(fd uintptr) bool
+	fn      func(fd uintptr) bool
+	spinner spinner
 }
-
-// coldProbe is how often a cold low-latency Read tries before yielding.
-const coldProbe = 16
 
 // maxRW is the most a single read asks for, as in internal/poll: some
 // kernels reject larger counts.
@@ -1617,25 +1642,7 @@ func (sc *spinConn) read(rc syscall.RawConn, b []byte) (int, error) {
 				}
 			}
 		}
-		s.fn = func(fd uintptr) bool {
-			if !s.spun && s.cold > 0 && s.cold%coldProbe != 0 {
-				s.spun = true
-				s.cold++
-				return s.window.spin(fd, s.try)
-			}
-			if s.try(fd) {
-				if !s.spun {
-					s.cold = 0
-				}
-				return true
-			}
-			if s.spun {
-				return false
-			}
-			s.spun = true
-			s.cold++
-			return s.window.spin(fd, s.try)
-		}
+		s.fn = func(fd uintptr) bool { return s.spinner.step(fd, s.try) }
 		sc.rd = s
 	})
 	s := sc.rd
@@ -1644,7 +1651,8 @@ func (sc *spinConn) read(rc syscall.RawConn, b []byte) (int, error) {
 	if len(b) > maxRW {
 		b = b[:maxRW]
 	}
-	s.b, s.spun = b, false
+	s.b = b
+	s.spinner.start(true)
 	err := rc.Read(s.fn)
 	n, serr := s.n, s.err
 	s.b, s.n, s.err = nil, 0, nil

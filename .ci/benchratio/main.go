@@ -9,7 +9,7 @@
 // counterpart has the same name with that element replaced:
 //
 //	ipc, ipc-lowlatency -> net
-//	ipc-seqpacket       -> net-unixpacket
+//	ipc-seqpacket, ipc-seqpacket-lowlatency -> net-unixpacket
 //	ipc-pipe*           -> os-pipe
 //
 // and for benchmarks that name the implementation first
@@ -37,6 +37,8 @@ var counterpart = map[string]string{
 	"ipc":            "net",
 	"ipc-lowlatency": "net",
 	"ipc-seqpacket":  "net-unixpacket",
+
+	"ipc-seqpacket-lowlatency": "net-unixpacket",
 }
 
 type samples struct {
