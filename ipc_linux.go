@@ -476,8 +476,11 @@ func getSplicePipe() (*splicePipe, error) {
 	// A pipe as large as one splice call, as internal/poll makes its own:
 	// each fill then takes all the source has, up to 1 MiB, and the
 	// source's writer can go on while the destination drains. Best effort:
-	// past the user's pipe-user-pages-soft limit the kernel refuses, and
-	// the default 64 KiB still works, in smaller steps.
+	// the kernel counts the 256 pages against the user's pipe-user-pages
+	// limits whether or not they hold data, and refuses past the soft one
+	// (16384 pages by default), where the default 64 KiB still works, in
+	// smaller steps. The free list's bound keeps this package's share at
+	// 4 idle pipes plus one per copy in progress.
 	syscall.Syscall(syscall.SYS_FCNTL, uintptr(fds[0]), syscall.F_SETPIPE_SZ, maxSpliceSize)
 	return &splicePipe{r: fds[0], w: fds[1]}, nil
 }
