@@ -41,38 +41,37 @@ var (
 	msgImpls    = []string{"ipc-seqpacket", "net-unixpacket"}
 )
 
+// ipcOptions reads an ipc implementation's name: "-seqpacket" means
+// message mode, "-lowlatency" low-latency mode. ok is false for net's.
+func ipcOptions(impl string) (msg, lowLatency, ok bool) {
+	if !strings.HasPrefix(impl, "ipc") {
+		return false, false, false
+	}
+	return strings.Contains(impl, "-seqpacket"), strings.HasSuffix(impl, "-lowlatency"), true
+}
+
+// netName is the network net uses for impl.
+func netName(impl string) string {
+	if impl == "net-unixpacket" {
+		return "unixpacket"
+	}
+	return "unix"
+}
+
 // benchListen listens on path with the implementation impl.
 func benchListen(impl, path string) (net.Listener, error) {
-	switch impl {
-	case "ipc":
-		return ipc.Listen(path)
-	case "ipc-lowlatency":
-		return (&ipc.ListenConfig{LowLatency: true}).Listen(context.Background(), path)
-	case "ipc-seqpacket":
-		return (&ipc.ListenConfig{Message: true}).Listen(context.Background(), path)
-	case "ipc-seqpacket-lowlatency":
-		return (&ipc.ListenConfig{Message: true, LowLatency: true}).Listen(context.Background(), path)
-	case "net-unixpacket":
-		return net.Listen("unixpacket", path)
+	if msg, ll, ok := ipcOptions(impl); ok {
+		return (&ipc.ListenConfig{Message: msg, LowLatency: ll}).Listen(context.Background(), path)
 	}
-	return net.Listen("unix", path)
+	return net.Listen(netName(impl), path)
 }
 
 // benchDial connects to path with the implementation impl.
 func benchDial(impl, path string) (net.Conn, error) {
-	switch impl {
-	case "ipc":
-		return ipc.Dial(path)
-	case "ipc-lowlatency":
-		return (&ipc.Dialer{LowLatency: true}).DialContext(context.Background(), path)
-	case "ipc-seqpacket":
-		return (&ipc.Dialer{Message: true}).DialContext(context.Background(), path)
-	case "ipc-seqpacket-lowlatency":
-		return (&ipc.Dialer{Message: true, LowLatency: true}).DialContext(context.Background(), path)
-	case "net-unixpacket":
-		return net.Dial("unixpacket", path)
+	if msg, ll, ok := ipcOptions(impl); ok {
+		return (&ipc.Dialer{Message: msg, LowLatency: ll}).DialContext(context.Background(), path)
 	}
-	return net.Dial("unix", path)
+	return net.Dial(netName(impl), path)
 }
 
 // helperBenchServer serves one connection on the path args[1] with the
@@ -546,11 +545,12 @@ func BenchmarkPipeRoundTrip(b *testing.B) {
 	}
 }
 
-// TestNoAllocs checks that steady-state Read and Write allocate nothing.
-func TestNoAllocs(t *testing.T) {
-	client, server, _ := pair(t, transports(t)[0])
+// writeReadAllocs returns the allocations of a 64-byte Write on client and
+// the Read of it on server, averaged over 1000 runs.
+func writeReadAllocs(t *testing.T, client, server *ipc.Conn) float64 {
+	t.Helper()
 	buf := make([]byte, 64)
-	allocs := testing.AllocsPerRun(1000, func() {
+	return testing.AllocsPerRun(1000, func() {
 		if _, err := client.Write(buf); err != nil {
 			t.Fatal(err)
 		}
@@ -558,7 +558,12 @@ func TestNoAllocs(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	if allocs != 0 {
+}
+
+// TestNoAllocs checks that steady-state Read and Write allocate nothing.
+func TestNoAllocs(t *testing.T) {
+	client, server, _ := pair(t, transports(t)[0])
+	if allocs := writeReadAllocs(t, client, server); allocs != 0 {
 		t.Errorf("Write+Read allocate %v times; want 0", allocs)
 	}
 
@@ -581,7 +586,8 @@ func TestNoAllocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	allocs = testing.AllocsPerRun(1000, func() {
+	buf := make([]byte, 64)
+	allocs := testing.AllocsPerRun(1000, func() {
 		if _, err := c.WriteMsg(buf); err != nil {
 			t.Fatal(err)
 		}

@@ -111,18 +111,10 @@ func TestLowLatencyNoAllocs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	buf := make([]byte, 64)
-	allocs := testing.AllocsPerRun(1000, func() {
-		if _, err := client.Write(buf); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := io.ReadFull(server, buf); err != nil {
-			t.Fatal(err)
-		}
-	})
-	if allocs != 0 {
+	if allocs := writeReadAllocs(t, client, server); allocs != 0 {
 		t.Errorf("low-latency Write+Read allocate %v times; want 0", allocs)
 	}
+	buf := make([]byte, 64)
 	// Back to default mode, and a closed connection refuses nothing but
 	// reads as closed.
 	server.SetLowLatency(false)
