@@ -56,8 +56,8 @@
 //   - Any other name containing "/" is a file system path, used as given.
 //
 // On Windows, "myapp" and "@myapp" both name the pipe \\.\pipe\myapp, and a
-// name that starts with \\.\pipe\ is used as given; other paths are
-// rejected. Pipes created from bare or "@" names get a DACL that admits only
+// name that starts with \\.\pipe\ is used as given (//./pipe/, the spelling
+// WSL tools use, means the same); other paths are rejected. Pipes created from bare or "@" names get a DACL that admits only
 // the current user and SYSTEM; pipes named by a full path get the system's
 // default unless [ListenConfig.SecurityDescriptor] says otherwise. This
 // mapping makes "@myapp" on Linux and "myapp" on Windows the names the Rust
@@ -67,7 +67,8 @@
 // Empty names, names containing a NUL byte and names too long for the
 // platform's sockaddr (107 bytes for a Linux path or abstract name after the
 // "@", 103 bytes on the BSDs and macOS) are rejected before any system call.
-// [Listener.Addr] and [Conn.RemoteAddr] show the resolved name.
+// [Listener.Addr] and [Conn.RemoteAddr] show the resolved name, and
+// [Resolve] gives it without listening.
 //
 // # Errors
 //
@@ -175,8 +176,27 @@ package ipc
 
 import (
 	"context"
+	"net"
 	"os"
 )
+
+// Resolve returns what the local socket name means on this OS, following
+// the rules under Names: the socket file's path, "@name" for a Linux
+// abstract socket, or the pipe's path such as \\.\pipe\myapp on Windows. It
+// is the string [Listener.Addr] would show, for handing to tools that
+// take an OS name (curl --unix-socket, socat, a configuration file).
+//
+// Resolve creates nothing. For a bare name on Unix it checks the private
+// directory as Listen does if the directory exists, and otherwise returns
+// the path Listen would create it at. A bad name gives the error Listen
+// would give, of type [*net.OpError].
+func Resolve(name string) (string, error) {
+	path, err := sysResolve(name)
+	if err != nil {
+		return "", &net.OpError{Op: "resolve", Net: netUnix, Addr: &Addr{Net: netUnix, Name: name}, Err: err}
+	}
+	return path, nil
+}
 
 // Addr is the address of a local socket. It satisfies [net.Addr].
 type Addr struct {

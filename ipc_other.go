@@ -24,6 +24,8 @@ type sysListener struct{}
 
 type sysConn struct{}
 
+func sysResolve(name string) (string, error) { return "", errors.ErrUnsupported }
+
 func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *Addr, error) {
 	return nil, nil, errors.ErrUnsupported
 }

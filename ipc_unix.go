@@ -179,6 +179,18 @@ type sockName struct {
 // call except, for bare names, to create (if create is set) and check the
 // private directory.
 func resolveName(name string, create bool) (sockName, error) {
+	sn, err := namePath(name)
+	if err != nil || !sn.private {
+		return sn, err
+	}
+	if err := checkPrivateDir(filepath.Dir(sn.path), create); err != nil {
+		return sockName{}, err
+	}
+	return sn, nil
+}
+
+// namePath maps a local socket name to its OS name without any system call.
+func namePath(name string) (sockName, error) {
 	if name == "" {
 		return sockName{}, &argError{"empty name", syscall.EINVAL}
 	}
@@ -206,15 +218,28 @@ func resolveName(name string, create bool) (sockName, error) {
 		}
 		return sockName{path: name}, nil
 	}
-	dir := privateDirName()
-	path := dir + "/" + name + ".sock"
+	path := privateDirName() + "/" + name + ".sock"
 	if len(path) > maxPathLen {
 		return sockName{}, tooLong(path)
 	}
-	if err := checkPrivateDir(dir, create); err != nil {
-		return sockName{}, err
-	}
 	return sockName{path: path, private: true}, nil
+}
+
+// sysResolve is Resolve: the name's OS name, with the private directory
+// checked if it exists but not created.
+func sysResolve(name string) (string, error) {
+	sn, err := namePath(name)
+	if err != nil || !sn.private {
+		return sn.path, err
+	}
+	err = checkPrivateDir(filepath.Dir(sn.path), false)
+	if pe, ok := err.(*os.PathError); ok && pe.Err == syscall.ENOENT {
+		err = nil // not made yet: Listen will make it
+	}
+	if err != nil {
+		return "", err
+	}
+	return sn.path, nil
 }
 
 func tooLong(s string) error {

@@ -52,7 +52,9 @@ const (
 	netUnix     = "pipe"
 	netUnixgram = "unixgram"
 	pipePrefix  = `\\.\pipe\`
-	maxPipeName = 256 // UTF-16 units, prefix included
+	// slashPipePrefix is pipePrefix spelt with forward slashes.
+	slashPipePrefix = `//./pipe/`
+	maxPipeName     = 256 // UTF-16 units, prefix included
 
 	pipeAccessInbound         = 0x1
 	pipeAccessOutbound        = 0x2
@@ -102,6 +104,11 @@ func pipeName(name string) (path string, private bool, err error) {
 		return "", false, &argError{"name contains a NUL byte", syscall.EINVAL}
 	case len(name) > len(pipePrefix) && strings.EqualFold(name[:len(pipePrefix)], pipePrefix):
 		path = name
+	case len(name) > len(slashPipePrefix) && strings.EqualFold(name[:len(slashPipePrefix)], slashPipePrefix):
+		// The spelling with forward slashes that npiperelay and WSL
+		// tools use: only the prefix changes, as the rest of a pipe
+		// name may contain "/".
+		path = pipePrefix + name[len(slashPipePrefix):]
 	case strings.HasPrefix(name, "@") && len(name) > 1 && !strings.ContainsAny(name, `/\`):
 		path, private = pipePrefix+name[1:], true
 	case strings.ContainsAny(name, `/\`) || name == "@":
@@ -113,6 +120,11 @@ func pipeName(name string) (path string, private bool, err error) {
 		return "", false, &argError{"name too long for a pipe", syscall.ENAMETOOLONG}
 	}
 	return path, private, nil
+}
+
+func sysResolve(name string) (string, error) {
+	path, _, err := pipeName(name)
+	return path, err
 }
 
 // sysListener holds a listener's pending pipe instances. Each has an

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/ipcgo/ipc"
@@ -220,5 +221,48 @@ func TestPeerCred(t *testing.T) {
 				t.Errorf("PeerCred = %+v; want %+v (child said pid %d)", *cred, want, pid)
 			}
 		})
+	}
+}
+
+// TestResolve checks that Resolve names what Listen creates, for every kind
+// of name, creates nothing, and rejects what Listen rejects.
+func TestResolve(t *testing.T) {
+	names := []string{uniqueName("resolve"), "@" + uniqueName("resolve")}
+	if runtime.GOOS == "windows" {
+		names = append(names, `\\.\pipe\`+uniqueName("resolve"), `//./pipe/`+uniqueName("resolve"))
+	} else {
+		dir, err := os.MkdirTemp("", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		names = append(names, dir+"/"+uniqueName("r")+".sock")
+	}
+	for _, name := range names {
+		got, err := ipc.Resolve(name)
+		if err != nil {
+			t.Fatalf("Resolve(%q): %v", name, err)
+		}
+		if runtime.GOOS != "windows" && !strings.HasPrefix(got, "@") {
+			if _, err := os.Lstat(got); !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("Resolve(%q) = %q: before Listen, Lstat gives %v, want not exist", name, got, err)
+			}
+		}
+		ln, err := ipc.Listen(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := ln.Addr().String(); got != want {
+			t.Errorf("Resolve(%q) = %q, Listen's Addr is %q", name, got, want)
+		}
+		ln.Close()
+	}
+	for name, want := range map[string]error{"": syscall.EINVAL, "a\x00b": syscall.EINVAL, strings.Repeat("x", 300): syscall.ENAMETOOLONG} {
+		_, rerr := ipc.Resolve(name)
+		_, lerr := ipc.Listen(name)
+		var op *net.OpError
+		if !errors.As(rerr, &op) || op.Op != "resolve" || !errors.Is(rerr, want) || !errors.Is(lerr, want) {
+			t.Errorf("Resolve(%q) = %v and Listen gives %v, want both to wrap %v, Resolve's in an *OpError", name, rerr, lerr, want)
+		}
 	}
 }
