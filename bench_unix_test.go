@@ -340,36 +340,6 @@ func helperRelayPeer(args []string) int {
 	return 0
 }
 
-// plainRelayPeerIO is relayPeerIO with write and read: it writes total
-// bytes to the pipe or the socket (the source of the relay) and counts what
-// comes out of the other (its destination).
-func plainRelayPeerIO(c net.Conn, pipe *os.File, dir string, total int64) (int64, error) {
-	var src io.Reader = c
-	var dst io.WriteCloser = pipe
-	if dir == "socket-to-pipe" {
-		src, dst = pipe, c
-	}
-	errc := make(chan error, 1)
-	go func() {
-		buf := make([]byte, 1<<20)
-		var err error
-		for left := total; left > 0 && err == nil; left -= int64(len(buf)) {
-			_, err = dst.Write(buf[:min(left, int64(len(buf)))])
-		}
-		if cw, ok := dst.(interface{ CloseWrite() error }); ok {
-			cw.CloseWrite()
-		} else {
-			dst.Close()
-		}
-		errc <- err
-	}()
-	n, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{src}, make([]byte, 1<<20))
-	if err == nil {
-		err = <-errc
-	}
-	return n, err
-}
-
 // BenchmarkRelay measures io.Copy in this process between a pipe and a
 // socket whose other ends are in a child: "pipe-to-socket" copies from a
 // pipe the child writes into a socket it reads, "socket-to-pipe" the other

@@ -80,13 +80,16 @@ func TestCredentials(t *testing.T) {
 				var err error
 				if kind == "datagram" {
 					pc, err = lc.ListenPacket(context.Background(), path)
-					defer pc.Close()
 				} else {
 					ln, err = lc.Listen(context.Background(), path)
-					defer ln.Close()
 				}
 				if err != nil {
 					t.Fatal(err)
+				}
+				if pc != nil {
+					defer pc.Close()
+				} else {
+					defer ln.Close()
 				}
 				ch, line := startChild(t, u.cmd(t, kind, path))
 				if line != "sent" {

@@ -77,9 +77,3 @@ func OpenFifo(ctx context.Context, path string, flag int) (*os.File, error) {
 	}
 	return f, nil
 }
-
-// notFifoError refuses a path that is not a FIFO. It unwraps to EINVAL.
-type notFifoError struct{ kind string }
-
-func (e *notFifoError) Error() string { return "not a FIFO but " + e.kind }
-func (e *notFifoError) Unwrap() error { return syscall.EINVAL }

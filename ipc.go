@@ -267,13 +267,6 @@ type argError struct {
 func (e *argError) Error() string { return e.msg }
 func (e *argError) Unwrap() error { return e.errno }
 
-// unsafeDirError reports a private directory that is not safe to use. It
-// matches os.ErrPermission.
-type unsafeDirError struct{ msg string }
-
-func (e *unsafeDirError) Error() string        { return e.msg }
-func (e *unsafeDirError) Is(target error) bool { return target == os.ErrPermission }
-
 // mapCtxErr turns a context's error into the error a dial returns.
 func mapCtxErr(err error) error {
 	if err == context.DeadlineExceeded {

@@ -284,6 +284,10 @@ func spliceTo(c *Conn, w io.Writer) (int64, bool, error) {
 	return s.run(kind)
 }
 
+// splicing is a Conn's state for ReadFrom and WriteTo: the spin window
+// of its copies in low-latency mode.
+type splicing struct{ copySpin spinWindow }
+
 // copySpin returns the spin window of c's copies in low-latency mode, nil
 // in default mode.
 func copySpin(c *Conn) *spinWindow {

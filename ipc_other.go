@@ -136,6 +136,6 @@ func (c *Conn) bufferSizes() (send, recv int, err error)  { return 0, 0, errors.
 func (c *Conn) readFrom(r io.Reader) (int64, bool, error) { return 0, false, nil }
 func (c *Conn) writeTo(w io.Writer) (int64, bool, error)  { return 0, false, nil }
 
-type spinConn struct{}
+type lowLatencyReader struct{}
 
 func (r *LowLatencyReader) read(b []byte) (int, error) { return r.f.Read(b) }

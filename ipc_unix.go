@@ -62,8 +62,10 @@ type sysListener struct {
 }
 
 type sysConn struct {
-	spin     spinConn    // low-latency reads (performance section)
-	copySpin spinWindow  // low-latency ReadFrom and WriteTo, where they splice
+	dgram bool     // a datagram socket, inside a PacketConn (msg is set too)
+	spin  spinConn // low-latency reads (performance section)
+	//lint:ignore U1000 empty where the platform has no splice
+	splicing             // per-platform state of ReadFrom and WriteTo
 	bound    boundFile   // a bound datagram socket's file
 	passCred atomic.Bool // SO_PASSCRED is on
 	rxOnce   sync.Once
@@ -255,6 +257,13 @@ func privateDirName() string {
 	}
 	return filepath.Join(os.TempDir(), "ipc-"+strconv.Itoa(os.Geteuid()))
 }
+
+// unsafeDirError reports a private directory that is not safe to use. It
+// matches os.ErrPermission.
+type unsafeDirError struct{ msg string }
+
+func (e *unsafeDirError) Error() string        { return e.msg }
+func (e *unsafeDirError) Is(target error) bool { return target == os.ErrPermission }
 
 // checkPrivateDir makes sure dir is a directory (not a symbolic link) owned
 // by the effective user and not writable by anyone else, creating it with
@@ -1251,6 +1260,15 @@ func sysSignalGroup(pgid int, sig os.Signal) (string, error) {
 	return "kill", goneErr(syscall.Kill(-pgid, s))
 }
 
+// goneError marks the error for a process or group that no longer exists,
+// so that errors.Is(err, os.ErrProcessDone) holds on every OS while ESRCH
+// stays reachable through Unwrap.
+type goneError struct{ err error }
+
+func (e *goneError) Error() string        { return e.err.Error() }
+func (e *goneError) Unwrap() error        { return e.err }
+func (e *goneError) Is(target error) bool { return target == os.ErrProcessDone }
+
 // goneErr marks ESRCH and os.ErrProcessDone as a goneError wrapping ESRCH.
 func goneErr(err error) error {
 	if err == syscall.ESRCH || err == os.ErrProcessDone {
@@ -1457,6 +1475,12 @@ func sysMkfifo(path string, perm uint32) error {
 	}
 	return nil
 }
+
+// notFifoError refuses a path that is not a FIFO. It unwraps to EINVAL.
+type notFifoError struct{ kind string }
+
+func (e *notFifoError) Error() string { return "not a FIFO but " + e.kind }
+func (e *notFifoError) Unwrap() error { return syscall.EINVAL }
 
 // checkFifo refuses a file that is not a FIFO.
 func checkFifo(st *syscall.Stat_t) error {
@@ -1692,6 +1716,9 @@ func (sc *spinConn) read(rc syscall.RawConn, b []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// lowLatencyReader is LowLatencyReader's spinning state.
+type lowLatencyReader struct{ spin spinConn }
 
 // lowLatencyRead is LowLatencyReader.Read: spinning where spinOK, else a
 // plain read.

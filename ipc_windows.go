@@ -1313,7 +1313,7 @@ func (c *Conn) bufferSizes() (send, recv int, err error) {
 func (c *Conn) readFrom(r io.Reader) (int64, bool, error) { return 0, false, nil }
 func (c *Conn) writeTo(w io.Writer) (int64, bool, error)  { return 0, false, nil }
 
-// spinConn: no spinning on Windows.
-type spinConn struct{}
+// lowLatencyReader: no spinning on Windows.
+type lowLatencyReader struct{}
 
 func (r *LowLatencyReader) read(b []byte) (int, error) { return r.f.Read(b) }

@@ -159,7 +159,7 @@ func blockedWrite(f *os.File, errc chan<- error) {
 }
 
 func TestPipeCloseUnblocks(t *testing.T) {
-	r, w := newPipe(t, nil)
+	r, _ := newPipe(t, nil)
 	errc := make(chan error)
 	go blockedRead(r, errc)
 	waitParked(t, "IO wait", "ipc_test.blockedRead")
@@ -170,7 +170,7 @@ func TestPipeCloseUnblocks(t *testing.T) {
 		t.Errorf("blocked Read after Close: %v; want os.ErrClosed", err)
 	}
 
-	r, w = newPipe(t, nil)
+	_, w := newPipe(t, nil)
 	go blockedWrite(w, errc)
 	waitParked(t, "IO wait", "ipc_test.blockedWrite")
 	if err := w.Close(); err != nil {
@@ -239,7 +239,7 @@ func TestPipeBufferSize(t *testing.T) {
 		}
 		return
 	}
-	r, w := newPipe(t, nil)
+	r, _ := newPipe(t, nil)
 	n, err := ipc.PipeBufferSize(r)
 	if err != nil {
 		t.Fatal(err)
@@ -252,7 +252,7 @@ func TestPipeBufferSize(t *testing.T) {
 	if max := pipeMaxSize(t); want > max {
 		want = max
 	}
-	r, w = newPipe(t, &ipc.PipeConfig{BufferSize: want})
+	r, w := newPipe(t, &ipc.PipeConfig{BufferSize: want})
 	for _, f := range []*os.File{r, w} {
 		n, err := ipc.PipeBufferSize(f)
 		if err != nil {

@@ -280,15 +280,6 @@ func signalErr(call string, err error) error {
 	return os.NewSyscallError(call, err)
 }
 
-// goneError marks the error for a process or group that no longer exists,
-// so that errors.Is(err, os.ErrProcessDone) holds on every OS while ESRCH
-// stays reachable through Unwrap.
-type goneError struct{ err error }
-
-func (e *goneError) Error() string        { return e.err.Error() }
-func (e *goneError) Unwrap() error        { return e.err }
-func (e *goneError) Is(target error) bool { return target == os.ErrProcessDone }
-
 // unsupportedSignal reports a signal the platform cannot send or receive.
 func unsupportedSignal(sig os.Signal) error {
 	return &argError{"ipc: signal " + strconv.Quote(sig.String()) + " is not supported on " + runtime.GOOS, errors.ErrUnsupported}

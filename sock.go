@@ -350,8 +350,7 @@ type Conn struct {
 	rc    syscall.RawConn // f's raw connection
 	laddr *Addr
 	raddr *Addr
-	msg   bool // message mode: SOCK_SEQPACKET, or SOCK_DGRAM with dgram
-	dgram bool // datagram socket, inside a PacketConn
+	msg   bool // message mode: SOCK_SEQPACKET, or a datagram socket
 
 	lowLatency atomic.Bool // SetLowLatency
 	sysConn
@@ -618,9 +617,10 @@ func (c *Conn) SetLowLatency(on bool) error {
 // own Read. Where low-latency mode does not spin (see [Conn.SetLowLatency])
 // Read is the file's Read.
 type LowLatencyReader struct {
-	f    *os.File
-	rc   syscall.RawConn
-	spin spinConn
+	f  *os.File
+	rc syscall.RawConn
+	//lint:ignore U1000 empty where the platform does not spin
+	lowLatencyReader
 }
 
 // NewLowLatencyReader returns a LowLatencyReader for f, which must stay
