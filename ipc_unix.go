@@ -380,11 +380,11 @@ func (b *boundFile) bind(ctx context.Context, fd, typ int, sn sockName, mode uin
 
 	err = syscall.Bind(fd, sa)
 	if err == syscall.EADDRINUSE && reclaim {
-		stale, rerr := reclaimable(sn.path, typ)
-		if rerr != nil {
-			return rerr
+		state, _, perr := probePath(sn.path)
+		if perr != nil {
+			return perr
 		}
-		if stale {
+		if state == pathStale || state == pathGone {
 			if uerr := syscall.Unlink(sn.path); uerr != nil && uerr != syscall.ENOENT {
 				return &os.PathError{Op: "remove", Path: sn.path, Err: uerr}
 			}
@@ -421,27 +421,82 @@ func bindErr(err error) error {
 	return serr
 }
 
-// reclaimable reports whether path is a socket file that no listener
-// serves: it must be a socket (checked without following links) and a
-// connection attempt with a socket of type typ must be refused.
-func reclaimable(path string, typ int) (bool, error) {
+// pathState is what a probe found at a socket path that bind reported in
+// use.
+type pathState int
+
+const (
+	pathGone      pathState = iota // nothing there any more
+	pathStale                      // a socket file that no socket holds
+	pathLive                       // a socket file that a socket holds
+	pathUnknown                    // a socket file the probe could not judge
+	pathNotSocket                  // a file of another type
+)
+
+// probePath tells whether the file at path is a socket file that no socket
+// holds (a stale one, left by a process that died without removing it),
+// without making a connection any server could see. It looks at the file
+// without following a symbolic link, then connects a datagram socket to it.
+// Every supported kernel looks up the socket that holds the file before it
+// compares types, so the answer is:
+//
+//   - ECONNREFUSED: no socket holds the file: stale.
+//   - EPROTOTYPE: a stream or seqpacket socket holds it, listening or only
+//     bound (between bind and listen): live, and nothing reaches it, as
+//     the types differ.
+//   - success, or EPERM (its owner connected it elsewhere): a datagram
+//     socket holds it: live. Connecting a datagram socket only records the
+//     peer on the probing socket; the receiver sees nothing.
+//
+// Any other error (EACCES: no write permission on the file) leaves it
+// unknown. kind names a file of another type ("a regular file").
+func probePath(path string) (state pathState, kind string, err error) {
 	var st syscall.Stat_t
 	if err := syscall.Lstat(path, &st); err != nil {
 		if err == syscall.ENOENT {
-			return true, nil // gone since bind failed; bind again
+			return pathGone, "", nil
 		}
-		return false, &os.PathError{Op: "lstat", Path: path, Err: err}
+		return pathUnknown, "", &os.PathError{Op: "lstat", Path: path, Err: err}
 	}
 	if st.Mode&syscall.S_IFMT != syscall.S_IFSOCK {
-		return false, nil
+		return pathNotSocket, fileKind(&st), nil
 	}
-	fd, err := sysSocket(typ)
+	fd, err := sysSocket(syscall.SOCK_DGRAM)
 	if err != nil {
-		return false, err
+		return pathUnknown, "", err
 	}
 	err = syscall.Connect(fd, &syscall.SockaddrUnix{Name: path})
 	syscall.Close(fd)
-	return err == syscall.ECONNREFUSED, nil
+	switch err {
+	case syscall.ECONNREFUSED:
+		return pathStale, "", nil
+	case nil, syscall.EPROTOTYPE, syscall.EPERM:
+		return pathLive, "", nil
+	case syscall.ENOENT:
+		return pathGone, "", nil
+	}
+	return pathUnknown, "", nil
+}
+
+// fileKind names the type of a file for an error message.
+func fileKind(st *syscall.Stat_t) string {
+	switch st.Mode & syscall.S_IFMT {
+	case syscall.S_IFREG:
+		return "a regular file"
+	case syscall.S_IFDIR:
+		return "a directory"
+	case syscall.S_IFLNK:
+		return "a symbolic link"
+	case syscall.S_IFIFO:
+		return "a FIFO"
+	case syscall.S_IFSOCK:
+		return "a socket"
+	case syscall.S_IFCHR:
+		return "a character device"
+	case syscall.S_IFBLK:
+		return "a block device"
+	}
+	return "a file of unknown type"
 }
 
 // lockDir takes an exclusive flock on dir, waiting without blocking a
