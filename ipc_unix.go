@@ -343,7 +343,7 @@ func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *
 		return nil, addr, err
 	}
 	l := &Listener{addr: addr}
-	if err := l.bound.bind(ctx, fd, typ, sn, mode, lc.Reclaim || sn.private, backlog); err != nil {
+	if err := l.bound.bind(ctx, fd, sn, mode, lc.Reclaim || sn.private, backlog); err != nil {
 		syscall.Close(fd)
 		return nil, addr, err
 	}
@@ -352,12 +352,9 @@ func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *
 	return l, addr, nil
 }
 
-// bind binds fd, a socket of type typ, to the name, applies the mode and,
-// unless backlog is negative, starts listening. For file names it holds a
-// lock on the directory throughout, so that two listeners starting together
-// cannot take each other's socket for a stale one in the moment between
-// bind and listen. It records the file it created in b.
-func (b *boundFile) bind(ctx context.Context, fd, typ int, sn sockName, mode uint32, reclaim bool, backlog int) error {
+// bind binds fd to the name, applies the mode and, unless backlog is
+// negative, starts listening. It records the file it created in b.
+func (b *boundFile) bind(ctx context.Context, fd int, sn sockName, mode uint32, reclaim bool, backlog int) error {
 	sa := &syscall.SockaddrUnix{Name: sn.path}
 	listen := func() error {
 		if backlog < 0 {
@@ -372,27 +369,14 @@ func (b *boundFile) bind(ctx context.Context, fd, typ int, sn sockName, mode uin
 		return listen()
 	}
 
-	unlock, err := lockDir(ctx, filepath.Dir(sn.path))
+	err := syscall.Bind(fd, sa)
+	if err == syscall.EADDRINUSE {
+		err = rebind(ctx, fd, sa, reclaim)
+	} else if err != nil {
+		err = bindErr(err)
+	}
 	if err != nil {
 		return err
-	}
-	defer unlock()
-
-	err = syscall.Bind(fd, sa)
-	if err == syscall.EADDRINUSE && reclaim {
-		state, _, perr := probePath(sn.path)
-		if perr != nil {
-			return perr
-		}
-		if state == pathStale || state == pathGone {
-			if uerr := syscall.Unlink(sn.path); uerr != nil && uerr != syscall.ENOENT {
-				return &os.PathError{Op: "remove", Path: sn.path, Err: uerr}
-			}
-			err = syscall.Bind(fd, sa)
-		}
-	}
-	if err != nil {
-		return bindErr(err)
 	}
 
 	var st syscall.Stat_t
@@ -413,6 +397,56 @@ func (b *boundFile) bind(ctx context.Context, fd, typ int, sn sockName, mode uin
 	return nil
 }
 
+// rebind handles bind's EADDRINUSE at a file path. It finds out what is in
+// the way, for the error, and with reclaim set removes a stale socket file
+// and binds again.
+//
+// Removing is serialised by the reclaim lock (lockReclaim), so that two
+// listeners that find the same stale socket at once cannot both remove
+// "it", the second one removing the first one's new socket. Once a
+// listener has bound, its socket holds the file and every probe sees it as
+// live, even before it listens, so the lock is needed only from the probe
+// to the bind, and binding without reclaim needs none.
+func rebind(ctx context.Context, fd int, sa *syscall.SockaddrUnix, reclaim bool) error {
+	path := sa.Name
+	state, kind, err := probePath(path)
+	if err != nil {
+		return err
+	}
+	if !reclaim || (state != pathStale && state != pathGone) {
+		return inUseErr(state, kind, reclaim)
+	}
+	unlock, err := lockReclaim(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	// Look again under the lock: another listener may have taken the
+	// name over since.
+	if state, kind, err = probePath(path); err != nil {
+		return err
+	}
+	switch state {
+	case pathStale:
+		if err := syscall.Unlink(path); err != nil && err != syscall.ENOENT {
+			return &os.PathError{Op: "remove", Path: path, Err: err}
+		}
+	case pathGone:
+	default:
+		return inUseErr(state, kind, reclaim)
+	}
+	if err := syscall.Bind(fd, sa); err != nil {
+		if err == syscall.EADDRINUSE {
+			// Taken by a listener that does not reclaim, or by
+			// another user.
+			state, kind, _ = probePath(path)
+			return inUseErr(state, kind, reclaim)
+		}
+		return bindErr(err)
+	}
+	return nil
+}
+
 func bindErr(err error) error {
 	serr := os.NewSyscallError("bind", err)
 	if err == syscall.EADDRINUSE {
@@ -420,6 +454,30 @@ func bindErr(err error) error {
 	}
 	return serr
 }
+
+// inUseErr is bind's EADDRINUSE, saying what the probe found at the path
+// when that tells the user more. It matches os.ErrExist and unwraps to
+// syscall.EADDRINUSE.
+func inUseErr(state pathState, kind string, reclaim bool) error {
+	err := error(syscall.EADDRINUSE)
+	switch {
+	case state == pathNotSocket:
+		err = &detailError{syscall.EADDRINUSE, "the path is " + kind + ", not a socket"}
+	case state == pathStale && !reclaim:
+		err = &detailError{syscall.EADDRINUSE, "stale socket (no listener); set ListenConfig.Reclaim to take it over"}
+	}
+	return &existError{os.NewSyscallError("bind", err)}
+}
+
+// detailError is an errno with a word on its cause. It unwraps to the
+// errno.
+type detailError struct {
+	errno  syscall.Errno
+	detail string
+}
+
+func (e *detailError) Error() string { return e.errno.Error() + ": " + e.detail }
+func (e *detailError) Unwrap() error { return e.errno }
 
 // pathState is what a probe found at a socket path that bind reported in
 // use.
@@ -499,13 +557,29 @@ func fileKind(st *syscall.Stat_t) string {
 	return "a file of unknown type"
 }
 
-// lockDir takes an exclusive flock on dir, waiting without blocking a
-// thread. Holders keep it for a few system calls, so waiting long means
-// someone holds it on purpose: after lockWait (or the context's end, if
-// sooner) the listener gives up waiting and goes on without the lock. Where
-// the directory cannot be opened or locked, it goes on without the lock too.
-func lockDir(ctx context.Context, dir string) (unlock func(), err error) {
-	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0)
+// lockReclaim takes the lock that serialises this user's reclaims of the
+// socket at path (see rebind), waiting without blocking a thread. The lock
+// is a file in the user's private directory (the one bare names use),
+// named after the identity of the socket's directory and the socket's file
+// name, so that every spelling of a path shares one lock and different
+// paths do not contend. Only the user can open it: another user can
+// neither hold it nor take it away. (Users do not share locks: a listener
+// of another user in the same shared directory is not serialised with
+// this one. In a sticky directory such as /tmp neither can remove the
+// other's socket anyway; where both may remove each other's files, each
+// can as well remove the other's live socket.)
+//
+// Holders keep the lock for a few system calls, so waiting long means a
+// process of the user's stopped while holding it: after lockWait (or the
+// context's end, if sooner) Listen fails. Where there is no usable private
+// directory, or the lock file cannot be opened or locked, it goes on
+// without the lock.
+func lockReclaim(ctx context.Context, path string) (unlock func(), err error) {
+	name, ok := reclaimLockPath(path)
+	if !ok {
+		return func() {}, nil
+	}
+	fd, err := syscall.Open(name, syscall.O_RDWR|syscall.O_CREAT|syscall.O_NOFOLLOW|syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0o600)
 	if err != nil {
 		return func() {}, nil
 	}
@@ -522,13 +596,32 @@ func lockDir(ctx context.Context, dir string) (unlock func(), err error) {
 		case err != syscall.EWOULDBLOCK:
 			return unlock, nil // locks not supported here
 		case time.Now().After(giveUp):
-			return unlock, nil
+			unlock()
+			return nil, &os.PathError{Op: "flock", Path: name, Err: &detailError{syscall.EWOULDBLOCK,
+				"held for " + lockWait.String() + " by another process of this user taking over the same socket"}}
 		}
 		if err := sleepCtx(ctx, &delay); err != nil {
 			unlock()
 			return nil, err
 		}
 	}
+}
+
+// reclaimLockPath returns the name of the reclaim lock for the socket at
+// path (see lockReclaim), creating the private directory if need be. It
+// reports false if there is no usable private directory or path's
+// directory cannot be found.
+func reclaimLockPath(path string) (string, bool) {
+	priv := privateDirName()
+	if checkPrivateDir(priv, true) != nil {
+		return "", false
+	}
+	var st syscall.Stat_t
+	if syscall.Stat(filepath.Dir(path), &st) != nil {
+		return "", false
+	}
+	return priv + "/.ipc-reclaim-" + strconv.FormatUint(uint64(st.Dev), 16) + "-" +
+		strconv.FormatUint(uint64(st.Ino), 16) + "-" + filepath.Base(path), true
 }
 
 const lockWait = 2 * time.Second
@@ -1207,7 +1300,7 @@ func sysListenPacket(ctx context.Context, lc *ListenConfig, name string) (*Packe
 		return nil, addr, err
 	}
 	var bound boundFile
-	if err := bound.bind(ctx, fd, syscall.SOCK_DGRAM, sn, mode, lc.Reclaim || sn.private, -1); err != nil {
+	if err := bound.bind(ctx, fd, sn, mode, lc.Reclaim || sn.private, -1); err != nil {
 		syscall.Close(fd)
 		return nil, addr, err
 	}

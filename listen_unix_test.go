@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/ipcgo/ipc"
 )
@@ -22,6 +23,7 @@ import (
 func init() {
 	helpers["count-server"] = helperCountServer
 	helpers["bind-no-listen"] = helperBindNoListen
+	helpers["flock"] = helperFlock
 }
 
 // helperCountServer listens on args[0], prints the resolved name and
@@ -152,4 +154,156 @@ func TestReclaimBoundNotListening(t *testing.T) {
 		t.Fatalf("got %q from the path; want the other server's %q", got, "live")
 	}
 	c.finish()
+}
+
+// helperFlock takes an exclusive flock on args[0] (a file or directory)
+// and prints "locked", or the error, and holds the lock until its standard
+// input closes.
+func helperFlock(args []string) int {
+	f, err := os.Open(args[0])
+	if err == nil {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+	}
+	if err != nil {
+		fmt.Println("error:", err)
+		return 0
+	}
+	fmt.Println("locked")
+	waitStdin()
+	return 0
+}
+
+// TestReclaimLock checks the lock that serialises reclaims: another user
+// can neither hold it nor stall Listen with the lock the package used to
+// take (the socket's directory, which anyone can open in /tmp), while a
+// reclaim by the same user waits for it.
+func TestReclaimLock(t *testing.T) {
+	privateDir(t, 0o700)
+	// A shared directory like /tmp, with a stale socket in it.
+	dir, err := os.MkdirTemp("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o1777); err != nil {
+		t.Fatal(err)
+	}
+	path := killedServer(t, dir+"/s")
+
+	// Another user holds a lock on the directory.
+	c, line := startChild(t, nobodyCommand(t, "flock", dir))
+	if line != "locked" {
+		t.Fatalf("nobody could not lock the shared directory: %s", line)
+	}
+	// The package used to wait 2 s for that lock, then go on without it.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	ln, err := (&ipc.ListenConfig{Reclaim: true}).Listen(ctx, path)
+	if err != nil {
+		t.Fatalf("Listen with Reclaim while another user locks the directory: %v", err)
+	}
+	ln.Close()
+	c.finish()
+
+	// The lock Listen takes is out of that user's reach.
+	lock, err := ipc.ReclaimLockPath(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := nobodyCommand(t, "flock", lock).Output()
+	if err != nil || !strings.Contains(string(out), "permission denied") {
+		t.Fatalf("another user locking %s: %q, %v; want permission denied", lock, out, err)
+	}
+
+	// The same user's reclaim of the same path waits for it, and then
+	// goes ahead. (Listen makes the lock file, if it is missing.)
+	path = killedServer(t, dir+"/s")
+	f, err := os.Open(lock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = (&ipc.ListenConfig{Reclaim: true}).Listen(short, path)
+	wantErr(t, err, "listen", os.ErrDeadlineExceeded)
+	// Another path in the same directory has a lock of its own.
+	other := killedServer(t, dir+"/other")
+	ln, err = (&ipc.ListenConfig{Reclaim: true}).Listen(context.Background(), other)
+	if err != nil {
+		t.Fatalf("reclaim of another path while the first one's lock is held: %v", err)
+	}
+	ln.Close()
+	syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	ln, err = (&ipc.ListenConfig{Reclaim: true}).Listen(context.Background(), path)
+	if err != nil {
+		t.Fatalf("reclaim after the lock was released: %v", err)
+	}
+	ln.Close()
+}
+
+// staleSocket leaves a socket file at path that no socket holds.
+func staleSocket(t *testing.T, path string) {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = syscall.Bind(fd, &syscall.SockaddrUnix{Name: path})
+	syscall.Close(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReclaimConcurrent starts several reclaiming listeners at once on
+// one stale socket: exactly one wins, and clients reach it.
+func TestReclaimConcurrent(t *testing.T) {
+	privateDir(t, 0o700)
+	path := sockPath(t)
+	for round := 0; round < 20; round++ {
+		staleSocket(t, path)
+		const n = 4
+		lns := make(chan *ipc.Listener, n)
+		errs := make(chan error, n)
+		start := make(chan struct{})
+		for i := 0; i < n; i++ {
+			go func() {
+				<-start
+				ln, err := (&ipc.ListenConfig{Reclaim: true}).Listen(context.Background(), path)
+				if err != nil {
+					errs <- err
+					return
+				}
+				lns <- ln
+			}()
+		}
+		close(start)
+		var won []*ipc.Listener
+		for i := 0; i < n; i++ {
+			select {
+			case ln := <-lns:
+				won = append(won, ln)
+			case err := <-errs:
+				wantErr(t, err, "listen", os.ErrExist)
+			}
+		}
+		if len(won) != 1 {
+			t.Fatalf("round %d: %d listeners won; want 1", round, len(won))
+		}
+		c, err := ipc.Dial(path)
+		if err != nil {
+			t.Fatalf("round %d: the winner is unreachable: %v", round, err)
+		}
+		s, err := won[0].Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		c.Close()
+		won[0].Close()
+	}
 }
