@@ -30,3 +30,10 @@ func ReclaimLockPath(path string) (string, error) {
 	}
 	return name, nil
 }
+
+// SetBoundHook makes f run right after every bind of a socket file, with
+// its path, until restore is called.
+func SetBoundHook(f func(path string)) (restore func()) {
+	testHookBound = f
+	return func() { testHookBound = nil }
+}

@@ -129,8 +129,9 @@
 // Every descriptor the package creates is close-on-exec from birth, so no
 // child process inherits one unless it is handed over on purpose. Bare names
 // are private to the user (see Names). Permissions given in
-// [ListenConfig.Mode] are applied between bind and listen, so no client can
-// connect before they are in force. A listener never removes a file that is
+// [ListenConfig.Mode] are in force before any client can connect (on Linux,
+// from the moment the socket file exists; see Mode for datagram sockets
+// elsewhere). A listener never removes a file that is
 // not a socket, never displaces a live listener, and on Close removes its
 // socket file only if the file is still the one it created.
 //

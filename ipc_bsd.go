@@ -61,6 +61,12 @@ func sysAccept(fd int) (int, error) {
 	return nfd, nil
 }
 
+// presetMode does nothing: these systems create a socket's file with the
+// umask's mode whatever the socket's own, and refuse fchmod on a socket.
+// The mode is applied after bind (chmodSocket), which for a listener is
+// still before it listens; see ListenConfig.Mode for datagram sockets.
+func presetMode(fd int, mode uint32) error { return nil }
+
 var errReplaced = errors.New("socket file was replaced before its mode was set")
 
 // chmodSocket sets the mode of the socket file at path after checking that

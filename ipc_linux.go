@@ -43,6 +43,14 @@ func sysAccept(fd int) (int, error) {
 	return nfd, err
 }
 
+// presetMode gives the socket the mode its file is to have. Linux creates
+// a socket's file with the socket's own mode less the umask's bits, so
+// from the moment the file exists it grants no more than mode: nobody the
+// mode excludes can ever connect or send a datagram. Bits the umask takes
+// are added after bind (chmodSocket), which can only widen access to what
+// mode allows.
+func presetMode(fd int, mode uint32) error { return syscall.Fchmod(fd, mode) }
+
 var errReplaced = errors.New("socket file was replaced before its mode was set")
 
 // chmodSocket sets the mode of the socket file at path, which must still be

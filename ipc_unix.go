@@ -369,6 +369,14 @@ func (b *boundFile) bind(ctx context.Context, fd int, sn sockName, mode uint32, 
 		return listen()
 	}
 
+	if mode != 0 {
+		if err := presetMode(fd, mode); err != nil && backlog < 0 {
+			// A datagram socket takes datagrams as soon as it is
+			// bound; a stream socket gets its mode below, before it
+			// listens.
+			return os.NewSyscallError("fchmod", err)
+		}
+	}
 	err := syscall.Bind(fd, sa)
 	if err == syscall.EADDRINUSE {
 		err = rebind(ctx, fd, sa, reclaim)
@@ -378,13 +386,18 @@ func (b *boundFile) bind(ctx context.Context, fd int, sn sockName, mode uint32, 
 	if err != nil {
 		return err
 	}
+	if testHookBound != nil {
+		testHookBound(sn.path)
+	}
 
 	var st syscall.Stat_t
 	if err := syscall.Lstat(sn.path, &st); err != nil {
 		return &os.PathError{Op: "lstat", Path: sn.path, Err: err}
 	}
 	*b = boundFile{sn.path, uint64(st.Dev), uint64(st.Ino)}
-	if mode != 0 {
+	if mode != 0 && uint32(st.Mode)&0o777 != mode {
+		// The umask took bits that the mode grants (or presetMode could
+		// not act): only now, with the file bound, can they be added.
 		err = chmodSocket(sn.path, &st, mode)
 	}
 	if err == nil {
@@ -396,6 +409,9 @@ func (b *boundFile) bind(ctx context.Context, fd int, sn sockName, mode uint32, 
 	}
 	return nil
 }
+
+// testHookBound, if set, runs right after a socket file is bound.
+var testHookBound func(path string)
 
 // rebind handles bind's EADDRINUSE at a file path. It finds out what is in
 // the way, for the error, and with reclaim set removes a stale socket file

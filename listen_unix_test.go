@@ -12,6 +12,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -24,6 +25,7 @@ func init() {
 	helpers["count-server"] = helperCountServer
 	helpers["bind-no-listen"] = helperBindNoListen
 	helpers["flock"] = helperFlock
+	helpers["dgram-send"] = helperDgramSend
 }
 
 // helperCountServer listens on args[0], prints the resolved name and
@@ -306,4 +308,136 @@ func TestReclaimConcurrent(t *testing.T) {
 		c.Close()
 		won[0].Close()
 	}
+}
+
+// helperDgramSend sends datagrams from an unbound socket. With args[0]
+// "each" it reads paths from its standard input, one a line, sends one
+// datagram to each and prints "sent" or the error. With args[0] "flood" it
+// prints "started" and sends to args[1] over and over, ignoring errors,
+// until its standard input closes.
+func helperDgramSend(args []string) int {
+	fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_DGRAM, 0)
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	if args[0] == "flood" {
+		fmt.Println("started")
+		done := make(chan struct{})
+		go func() {
+			waitStdin()
+			close(done)
+		}()
+		to := &syscall.SockaddrUnix{Name: args[1]}
+		for {
+			select {
+			case <-done:
+				return 0
+			default:
+			}
+			syscall.Sendto(fd, []byte("x"), 0, to)
+		}
+	}
+	fmt.Println("ready")
+	in := bufio.NewScanner(os.Stdin)
+	for in.Scan() {
+		if err := syscall.Sendto(fd, []byte("x"), 0, &syscall.SockaddrUnix{Name: in.Text()}); err != nil {
+			fmt.Println("error:", err)
+		} else {
+			fmt.Println("sent")
+		}
+	}
+	return 0
+}
+
+// TestModeAtBind checks that ListenConfig.Mode is in force from the moment
+// the socket file exists: with the umask at 0, another user tries to send a
+// datagram (and to connect) right after bind, before Listen or
+// ListenPacket returns. Then it races a flood of datagrams from another
+// user against ListenPacket, as a program would see it.
+func TestModeAtBind(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("only Linux can set the mode before bind; elsewhere the window is documented")
+	}
+	dir, err := os.MkdirTemp("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	os.Chmod(dir, 0o755)
+	path := dir + "/s"
+
+	c, line := startChild(t, nobodyCommand(t, "dgram-send", "each"))
+	if line != "ready" {
+		t.Fatal(line)
+	}
+	defer syscall.Umask(syscall.Umask(0))
+	var got string
+	restore := ipc.SetBoundHook(func(p string) {
+		fmt.Fprintln(c.stdin, p)
+		got, _ = c.out.ReadString('\n')
+	})
+	defer restore()
+	p, err := (&ipc.ListenConfig{Mode: 0o600}).ListenPacket(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != "error: permission denied\n" {
+		t.Errorf("another user sending to the datagram socket right after bind: %q; want permission denied", got)
+	}
+	if n := queued(t, p); n != 0 {
+		t.Errorf("%d datagrams arrived from another user", n)
+	}
+	p.Close()
+	// A listener too: the file refuses the other user (EACCES) rather than
+	// only the socket type (EPROTOTYPE).
+	ln, err := (&ipc.ListenConfig{Mode: 0o600}).Listen(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.Close()
+	if got != "error: permission denied\n" {
+		t.Errorf("another user reaching the listener's socket right after bind: %q; want permission denied", got)
+	}
+	restore()
+	c.finish()
+
+	// A flood of datagrams from another user, and 300 ListenPacket calls.
+	c, line = startChild(t, nobodyCommand(t, "dgram-send", "flood", path))
+	if line != "started" {
+		t.Fatal(line)
+	}
+	got = ""
+	for i := 0; i < 300; i++ {
+		p, err := (&ipc.ListenConfig{Mode: 0o600}).ListenPacket(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := queued(t, p)
+		p.Close()
+		if n != 0 {
+			t.Fatalf("ListenPacket %d: %d datagrams arrived from another user", i, n)
+		}
+	}
+	c.finish()
+}
+
+// queued returns the number of datagrams waiting on p, reading them.
+func queued(t *testing.T, p *ipc.PacketConn) int {
+	t.Helper()
+	rc, err := p.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	rc.Read(func(fd uintptr) bool {
+		for {
+			_, _, err := syscall.Recvfrom(int(fd), make([]byte, 1), syscall.MSG_DONTWAIT)
+			if err != nil {
+				return true
+			}
+			n++
+		}
+	})
+	return n
 }

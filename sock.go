@@ -28,9 +28,19 @@ var (
 // ready to use and gives the defaults described on each field.
 type ListenConfig struct {
 	// Mode, if not zero, is the permission of the socket file, applied
-	// exactly (not masked by the umask) between bind and listen, so no
-	// client can connect before it is in force. Only permission bits are
-	// allowed. Zero means 0600 for bare names and the umask's default for
+	// exactly (not masked by the umask). Only permission bits are
+	// allowed. On Linux the file is created with Mode, less any bits the
+	// umask takes, which are added right after bind: it never grants more
+	// than Mode, so no process that Mode excludes can connect or send a
+	// datagram at any moment. On macOS and the BSDs the file is created
+	// with the umask's permissions and Mode is applied right after bind,
+	// which for a listener is still before it listens, so no client can
+	// connect first; a datagram socket ([ListenConfig.ListenPacket]),
+	// though, takes datagrams from the moment it is bound, so in between
+	// it can receive them from any process that the umask's permissions
+	// let write to the file. There, bind datagram sockets in a directory
+	// that only their intended senders may enter, or with a umask at least
+	// as strict as Mode. Zero means 0600 for bare names and the umask's default for
 	// paths. Abstract names have no file, so a non-zero Mode is an error
 	// for them. Windows pipes have no mode: a non-zero Mode is an error
 	// satisfying errors.Is(err, errors.ErrUnsupported) there; use
