@@ -268,6 +268,28 @@ type argError struct {
 func (e *argError) Error() string { return e.msg }
 func (e *argError) Unwrap() error { return e.errno }
 
+// detailError is an errno with a word on its cause. It unwraps to the
+// errno.
+type detailError struct {
+	errno  error
+	detail string
+}
+
+func (e *detailError) Error() string { return e.errno.Error() + ": " + e.detail }
+func (e *detailError) Unwrap() error { return e.errno }
+func (e *detailError) Timeout() bool {
+	t, ok := e.errno.(interface{ Timeout() bool })
+	return ok && t.Timeout()
+}
+
+// busyErr reports a dial without a deadline that gave up waiting for a
+// listener's queue (Unix: its backlog; Windows: its pipe instances) after
+// busyWait.
+func busyErr(errno error, queue string) error {
+	return &detailError{errno, "the server's " + queue + " stayed full for " + busyWait.String() +
+		" (is it accepting?); set Dialer.Timeout or a context deadline to wait longer"}
+}
+
 // mapCtxErr turns a context's error into the error a dial returns.
 func mapCtxErr(err error) error {
 	if err == context.DeadlineExceeded {

@@ -485,16 +485,6 @@ func inUseErr(state pathState, kind string, reclaim bool) error {
 	return &existError{os.NewSyscallError("bind", err)}
 }
 
-// detailError is an errno with a word on its cause. It unwraps to the
-// errno.
-type detailError struct {
-	errno  syscall.Errno
-	detail string
-}
-
-func (e *detailError) Error() string { return e.errno.Error() + ": " + e.detail }
-func (e *detailError) Unwrap() error { return e.errno }
-
 // pathState is what a probe found at a socket path that bind reported in
 // use.
 type pathState int
@@ -817,6 +807,10 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 func (c *Conn) connect(ctx context.Context, sa *syscall.SockaddrUnix) error {
 	rc := c.rc
 	delay := 50 * time.Microsecond
+	var giveUp time.Time // for a full backlog, without a deadline
+	if _, ok := ctx.Deadline(); !ok {
+		giveUp = time.Now().Add(busyWait)
+	}
 	for {
 		var cerr error
 		if err := rc.Control(func(fd uintptr) { cerr = syscall.Connect(int(fd), sa) }); err != nil {
@@ -830,6 +824,9 @@ func (c *Conn) connect(ctx context.Context, sa *syscall.SockaddrUnix) error {
 		case syscall.EAGAIN:
 			// Linux: the listener's backlog is full. The poller cannot
 			// say when it drains, so retry with a growing pause.
+			if !giveUp.IsZero() && time.Now().After(giveUp) {
+				return os.NewSyscallError("connect", busyErr(syscall.EAGAIN, "backlog"))
+			}
 			if err := sleepCtx(ctx, &delay); err != nil {
 				return err
 			}

@@ -654,6 +654,10 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 		flags = syscall.FILE_FLAG_OVERLAPPED | securitySqosPresent | securityImpersonation
 	}
 	var h syscall.Handle
+	var giveUp time.Time // for busy instances, without a deadline
+	if _, ok := ctx.Deadline(); !ok {
+		giveUp = time.Now().Add(busyWait)
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, addr, mapCtxErr(err)
@@ -664,6 +668,9 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 		}
 		if err != errorPipeBusy {
 			return nil, addr, os.NewSyscallError("CreateFile", err)
+		}
+		if !giveUp.IsZero() && time.Now().After(giveUp) {
+			return nil, addr, os.NewSyscallError("CreateFile", busyErr(err, "pipe instances"))
 		}
 		// Every instance is taken: wait for one to come free, in slices
 		// short enough to notice the context ending.

@@ -274,6 +274,16 @@ type Dialer struct {
 	// Timeout bounds the whole dial. Zero means no timeout beyond the
 	// context's. When it passes, the error wraps an error matching both
 	// [os.ErrDeadlineExceeded] and [context.DeadlineExceeded].
+	//
+	// A listener whose queue is full (on Linux its backlog, on Windows
+	// every pipe instance) is waited for, as a server slow to accept is
+	// no error, until the dial's deadline. A dial without one (Timeout
+	// zero and a context without a deadline, as with [Dial]) waits for it
+	// at most 5 seconds and then fails with an error wrapping
+	// [syscall.EAGAIN] (on Windows, ERROR_PIPE_BUSY), so that a server
+	// that has stopped accepting cannot hang it. On macOS and the BSDs
+	// the kernel itself refuses a connection to a full backlog at once
+	// ([syscall.ECONNREFUSED]).
 	Timeout time.Duration
 
 	// Message dials a message-mode listener (see [ListenConfig.Message]).
@@ -308,7 +318,13 @@ type Dialer struct {
 	ServerSID string
 }
 
-// Dial connects to the local socket name with the default [Dialer].
+// busyWait bounds how long a dial without a deadline waits for a listener
+// whose queue is full (see Dialer.Timeout, which gives the value).
+var busyWait = 5 * time.Second
+
+// Dial connects to the local socket name with the default [Dialer]: no
+// timeout, except that a listener whose queue stays full is waited for at
+// most 5 seconds (see [Dialer.Timeout]).
 //
 // If there is an error, it will be of type [*net.OpError].
 func Dial(name string) (*Conn, error) {
