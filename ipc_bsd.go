@@ -234,7 +234,9 @@ func recvmsgNoName(fd int, p, oob []byte, flags int) (n, oobn, rflags int, err e
 // No real-time signals: FreeBSD has them from 65 on, but the Go runtime
 // handles only signals up to 32 on the BSDs, so a Go program cannot
 // receive them.
-const rtSigMin, rtSigMax = 0, 0
+func rtRange() (min, max int) { return 0, 0 }
+
+func rtSignal(n int) os.Signal { return nil }
 
 // maxSignal returns the highest signal os/signal can deliver: the runtime's
 // NSIG-1.
@@ -245,7 +247,9 @@ func maxSignal() int {
 	return 32
 }
 
-func runtimeSignal(s syscall.Signal) bool { return false }
+// reservedSignal: neither the C libraries nor the Go runtime keep a signal
+// here.
+func reservedSignal(s syscall.Signal) string { return "" }
 
 // ---- pipes (pipe.go) ----
 

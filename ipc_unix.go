@@ -1452,8 +1452,6 @@ func sysNewProcessGroup(cmd *exec.Cmd) {
 	a.Pgid = 0
 }
 
-func rtSignal(n int) os.Signal { return syscall.Signal(rtSigMin + n) }
-
 // checkWaitSignal rejects signals os/signal can never deliver: those that
 // cannot be caught, numbers out of range and those the runtime keeps.
 func checkWaitSignal(sig os.Signal) error {
@@ -1465,8 +1463,8 @@ func checkWaitSignal(sig os.Signal) error {
 		return &argError{"ipc: signal " + s.String() + " cannot be caught", syscall.EINVAL}
 	case s < 1 || int(s) > maxSignal():
 		return &argError{"ipc: signal " + strconv.Itoa(int(s)) + " out of range 1.." + strconv.Itoa(maxSignal()) + " on " + runtime.GOOS, syscall.EINVAL}
-	case runtimeSignal(s):
-		return &argError{"ipc: signal " + strconv.Itoa(int(s)) + " is reserved by the Go runtime", syscall.EINVAL}
+	case reservedSignal(s) != "":
+		return &argError{"ipc: signal " + strconv.Itoa(int(s)) + " is reserved by " + reservedSignal(s), syscall.EINVAL}
 	}
 	return nil
 }

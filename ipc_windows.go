@@ -993,7 +993,7 @@ const maxPID = math.MaxUint32
 const ctrlBreakEvent = 1 // CTRL_BREAK_EVENT
 
 // Windows has no real-time signals.
-const rtSigMin, rtSigMax = 0, 0
+func rtRange() (min, max int) { return 0, 0 }
 
 func sysSignal(p *os.Process, sig os.Signal) (string, error) {
 	s, ok := sig.(syscall.Signal)
