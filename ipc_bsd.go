@@ -23,6 +23,9 @@ const abstractNames = false
 
 const acceptCall = "accept"
 
+// unnamed is the name of an unnamed socket as package net shows it.
+const unnamed = ""
+
 // sysSocket wraps socket(2) and makes the socket close-on-exec and
 // non-blocking. ForkLock keeps a concurrent fork from inheriting it before
 // close-on-exec is set.

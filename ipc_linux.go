@@ -23,6 +23,11 @@ const abstractNames = true
 
 const acceptCall = "accept4"
 
+// unnamed is the name of an unnamed socket as package net shows it: Linux
+// reports such a socket's address as the bare family, which package
+// syscall, and so net, reads as an abstract name of nothing, "@".
+const unnamed = "@"
+
 // _O_PATH is O_PATH from <fcntl.h>, the same on every Linux architecture Go
 // supports; package syscall does not define it.
 const _O_PATH = 0x200000

@@ -116,6 +116,9 @@ func pipeName(name string) (path string, private bool, err error) {
 	default:
 		path, private = pipePrefix+name, true
 	}
+	if private && (path == pipePrefix+"." || path == pipePrefix+"..") {
+		return "", false, &argError{`"." and ".." are not names: a bare name must be a plain file name`, syscall.EINVAL}
+	}
 	if len(utf16.Encode([]rune(path))) > maxPipeName {
 		return "", false, &argError{"name too long for a pipe", syscall.ENAMETOOLONG}
 	}

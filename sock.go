@@ -50,8 +50,16 @@ type ListenConfig struct {
 	// Reclaim allows Listen to take over a path whose socket file was left
 	// behind by a listener that died without closing. The path is taken over
 	// only if it is a socket (not a symbolic link, regular file or
-	// directory) and a connection attempt to it is refused; a live listener
-	// is never displaced and nothing that is not a socket is ever removed.
+	// directory) that no socket holds: a live listener, or a server that
+	// has bound the path and not yet started listening, is never displaced,
+	// and nothing that is not a socket is ever removed. The check connects
+	// a datagram socket to the file, which no server sees: a stream or
+	// message-mode server's Accept returns nothing (the socket types
+	// differ), and a datagram server receives nothing. Concurrent reclaims
+	// of one path by the same user are serialised by a lock file in the
+	// user's private directory (see Names), which no other user can open.
+	// Without Reclaim, a stale socket file fails Listen with an error that
+	// matches [os.ErrExist] and says so.
 	// Bare names always reclaim: their directory is private, so a stale
 	// socket there can only be the user's own. Windows pipes vanish with
 	// their last handle, so there is nothing to reclaim and the field has no
@@ -148,12 +156,12 @@ func (lc *ListenConfig) Listen(ctx context.Context, name string) (*Listener, err
 		lc = &ListenConfig{}
 	}
 	if err := checkBufferSize("ListenConfig", lc.BufferSize); err != nil {
-		return nil, &net.OpError{Op: "listen", Net: netUnix, Addr: &Addr{Net: netUnix, Name: name}, Err: err}
+		return nil, &net.OpError{Op: "listen", Net: netUnix, Addr: nameAddr(netUnix, name), Err: err}
 	}
 	l, addr, err := sysListen(ctx, lc, name)
 	if err != nil {
 		if addr == nil {
-			addr = &Addr{Net: netUnix, Name: name}
+			addr = nameAddr(netUnix, name)
 		}
 		return nil, &net.OpError{Op: "listen", Net: addr.Net, Addr: addr, Err: err}
 	}
@@ -350,7 +358,7 @@ func (d *Dialer) DialContext(ctx context.Context, name string) (*Conn, error) {
 		defer cancel()
 	}
 	if err := checkBufferSize("Dialer", d.BufferSize); err != nil {
-		return nil, &net.OpError{Op: "dial", Net: netUnix, Addr: &Addr{Net: netUnix, Name: name}, Err: err}
+		return nil, &net.OpError{Op: "dial", Net: netUnix, Addr: nameAddr(netUnix, name), Err: err}
 	}
 	c, addr, err := sysDial(ctx, d, name)
 	if err == nil && d.BufferSize > 0 {
@@ -360,7 +368,7 @@ func (d *Dialer) DialContext(ctx context.Context, name string) (*Conn, error) {
 	}
 	if err != nil {
 		if addr == nil {
-			addr = &Addr{Net: netUnix, Name: name}
+			addr = nameAddr(netUnix, name)
 		}
 		return nil, &net.OpError{Op: "dial", Net: addr.Net, Addr: addr, Err: err}
 	}
@@ -998,7 +1006,7 @@ func (lc *ListenConfig) ListenPacket(ctx context.Context, name string) (*PacketC
 	p, addr, err := sysListenPacket(ctx, lc, name)
 	if err != nil {
 		if addr == nil {
-			addr = &Addr{Net: netUnixgram, Name: name}
+			addr = nameAddr(netUnixgram, name)
 		}
 		return nil, &net.OpError{Op: "listen", Net: netUnixgram, Addr: addr, Err: err}
 	}
@@ -1026,7 +1034,7 @@ func (d *Dialer) DialPacket(ctx context.Context, name string) (*PacketConn, erro
 	p, addr, err := sysDialPacket(ctx, name)
 	if err != nil {
 		if addr == nil {
-			addr = &Addr{Net: netUnixgram, Name: name}
+			addr = nameAddr(netUnixgram, name)
 		}
 		return nil, &net.OpError{Op: "dial", Net: netUnixgram, Addr: addr, Err: err}
 	}
