@@ -145,7 +145,8 @@ func Listen(name string) (*Listener, error) {
 
 // Listen creates a listener on the local socket name. The context bounds the
 // setup (waiting while another listener of the user's reclaims the same
-// path, see [ListenConfig.Reclaim]); once Listen has returned it has no effect on the listener.
+// path; see [ListenConfig.Reclaim]); once Listen has returned it has no
+// effect on the listener.
 //
 // If there is an error, it will be of type [*net.OpError].
 func (lc *ListenConfig) Listen(ctx context.Context, name string) (*Listener, error) {
