@@ -6,3 +6,12 @@ package ipc
 // destinations of ReadFrom and WriteTo so far, so the tests can tell a
 // zero-copy relay from a plain copy.
 func SplicedBytes() int64 { return splicedBytes.Load() }
+
+// SetSignalOS makes RealtimeSignal and NewSignalWaiter use the real-time
+// signal layout of goos ("linux" or "android") until restore is called, so
+// that the tests can check Android's layout on Linux.
+func SetSignalOS(goos string) (restore func()) {
+	old := sigOS
+	sigOS = goos
+	return func() { sigOS = old }
+}

@@ -4,6 +4,8 @@
 
 package ipc
 
+import "errors"
+
 // ResolveName exposes name resolution to the fuzz test; it never creates
 // the private directory.
 func ResolveName(name string) (path string, abstract bool, err error) {
@@ -17,4 +19,21 @@ const MaxPathLen = maxPathLen
 func ParseControl(oob []byte) (fds []int, hasCred, ok bool) {
 	fds, _, hasCred, ok = parseControl(oob)
 	return fds, hasCred, ok
+}
+
+// ReclaimLockPath returns the file that Listen locks while it takes over a
+// stale socket at path.
+func ReclaimLockPath(path string) (string, error) {
+	name, ok := reclaimLockPath(path)
+	if !ok {
+		return "", errors.New("no reclaim lock for " + path)
+	}
+	return name, nil
+}
+
+// SetBoundHook makes f run right after every bind of a socket file, with
+// its path, until restore is called.
+func SetBoundHook(f func(path string)) (restore func()) {
+	testHookBound = f
+	return func() { testHookBound = nil }
 }

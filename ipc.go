@@ -44,15 +44,19 @@
 //
 //   - A bare name such as "myapp" (no path separator) is private to the
 //     current user. On Unix it becomes the socket file myapp.sock in a
-//     per-user directory: $XDG_RUNTIME_DIR when it is set, otherwise
-//     ipc-<uid> under [os.TempDir], which is created with mode 0700. The
-//     directory is used only if it is a real directory (not a symbolic link)
-//     owned by the effective user and not writable by group or others.
-//     Sockets created from bare names have mode 0600.
+//     per-user directory: $XDG_RUNTIME_DIR when it is set to an absolute
+//     path, otherwise ipc-<uid> under [os.TempDir]. (The XDG Base Directory
+//     specification makes a relative value invalid, so it is ignored.) The
+//     directory is created with mode 0700 if it does not exist, whichever
+//     it is, and is used only if it is a real directory (not a symbolic
+//     link) owned by the effective user and not writable by group or
+//     others. Sockets created from bare names have mode 0600.
 //   - A name starting with "@", such as "@myapp", is a Linux abstract socket:
-//     it has no file, vanishes with its listener, and anyone in the same
-//     network namespace may connect to it; check [Conn.PeerCred] if that
-//     matters. On other Unix systems "@myapp" means the same as "myapp".
+//     it has no file and no permissions, and vanishes with its listener.
+//     Anyone in the same network namespace may connect to it, and anyone
+//     may also take the name first, so a client that cares checks who
+//     serves it with [Conn.PeerCred] (see the example at [Dial]). On other
+//     Unix systems "@myapp" means the same as "myapp".
 //   - Any other name containing "/" is a file system path, used as given.
 //
 // On Windows, "myapp" and "@myapp" both name the pipe \\.\pipe\myapp, and a
@@ -64,9 +68,10 @@
 // crate interprocess gives its namespaced name "myapp", so Go and Rust
 // programs can meet.
 //
-// Empty names, names containing a NUL byte and names too long for the
-// platform's sockaddr (107 bytes for a Linux path or abstract name after the
-// "@", 103 bytes on the BSDs and macOS) are rejected before any system call.
+// Empty names, the bare names "." and "..", names containing a NUL byte and
+// names too long for the platform's sockaddr (107 bytes for a Linux path or
+// abstract name after the "@", 103 bytes on the BSDs and macOS) are rejected
+// before any system call.
 // [Listener.Addr] and [Conn.RemoteAddr] show the resolved name, and
 // [Resolve] gives it without listening.
 //
@@ -80,8 +85,10 @@
 //   - [os.ErrNotExist]: no socket file at the name (ENOENT). A Linux
 //     abstract name without a listener, or a stale socket file, reports
 //     [syscall.ECONNREFUSED] instead.
-//   - [os.ErrExist]: the name is taken by a live listener or by something
-//     that is not a socket (bind's EADDRINUSE).
+//   - [os.ErrExist]: the name is taken by a live listener, by a stale
+//     socket file left by a listener that died, if [ListenConfig.Reclaim]
+//     is not set, or by something that is not a socket (bind's
+//     EADDRINUSE; the error says which).
 //   - [os.ErrPermission]: the socket or its directory is not accessible, or
 //     the private directory for bare names is not safe to use.
 //   - [os.ErrDeadlineExceeded]: a deadline or a [Dialer] timeout passed
@@ -129,8 +136,9 @@
 // Every descriptor the package creates is close-on-exec from birth, so no
 // child process inherits one unless it is handed over on purpose. Bare names
 // are private to the user (see Names). Permissions given in
-// [ListenConfig.Mode] are applied between bind and listen, so no client can
-// connect before they are in force. A listener never removes a file that is
+// [ListenConfig.Mode] are in force before any client can connect (on Linux,
+// from the moment the socket file exists; see Mode for datagram sockets
+// elsewhere). A listener never removes a file that is
 // not a socket, never displaces a live listener, and on Close removes its
 // socket file only if the file is still the one it created.
 //
@@ -178,6 +186,8 @@ import (
 	"context"
 	"net"
 	"os"
+	"strconv"
+	"unicode/utf8"
 )
 
 // Resolve returns what the local socket name means on this OS, following
@@ -193,7 +203,7 @@ import (
 func Resolve(name string) (string, error) {
 	path, err := sysResolve(name)
 	if err != nil {
-		return "", &net.OpError{Op: "resolve", Net: netUnix, Addr: &Addr{Net: netUnix, Name: name}, Err: err}
+		return "", &net.OpError{Op: "resolve", Net: netUnix, Addr: nameAddr(netUnix, name), Err: err}
 	}
 	return path, nil
 }
@@ -204,7 +214,9 @@ type Addr struct {
 	// "unixpacket" for a message-mode (SOCK_SEQPACKET) one.
 	Net string
 	// Name is the resolved OS name: a socket path, or "@name" for a Linux
-	// abstract socket. It is empty for an unnamed peer.
+	// abstract socket. For an unnamed socket (a client that did not bind)
+	// it is what package net shows: "@" on Linux and Android, empty
+	// elsewhere.
 	Name string
 }
 
@@ -222,6 +234,19 @@ func (a *Addr) String() string {
 		return "<nil>"
 	}
 	return a.Name
+}
+
+// nameAddr is the address that an error about the name shows: the name as
+// given, quoted as by %q if it has a NUL byte or any other byte that would
+// garble the message.
+func nameAddr(nw, name string) *Addr {
+	for _, r := range name {
+		if r == utf8.RuneError || !strconv.IsPrint(r) {
+			name = strconv.Quote(name)
+			break
+		}
+	}
+	return &Addr{Net: nw, Name: name}
 }
 
 // Cred holds the credentials of the process at the other end of a
@@ -266,6 +291,28 @@ type argError struct {
 
 func (e *argError) Error() string { return e.msg }
 func (e *argError) Unwrap() error { return e.errno }
+
+// detailError is an errno with a word on its cause. It unwraps to the
+// errno.
+type detailError struct {
+	errno  error
+	detail string
+}
+
+func (e *detailError) Error() string { return e.errno.Error() + ": " + e.detail }
+func (e *detailError) Unwrap() error { return e.errno }
+func (e *detailError) Timeout() bool {
+	t, ok := e.errno.(interface{ Timeout() bool })
+	return ok && t.Timeout()
+}
+
+// busyErr reports a dial without a deadline that gave up waiting for a
+// listener's queue (Unix: its backlog; Windows: its pipe instances) after
+// busyWait.
+func busyErr(errno error, queue string) error {
+	return &detailError{errno, "the server's " + queue + " stayed full for " + busyWait.String() +
+		" (is it accepting?); set Dialer.Timeout or a context deadline to wait longer"}
+}
 
 // mapCtxErr turns a context's error into the error a dial returns.
 func mapCtxErr(err error) error {

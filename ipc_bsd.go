@@ -23,6 +23,9 @@ const abstractNames = false
 
 const acceptCall = "accept"
 
+// unnamed is the name of an unnamed socket as package net shows it.
+const unnamed = ""
+
 // sysSocket wraps socket(2) and makes the socket close-on-exec and
 // non-blocking. ForkLock keeps a concurrent fork from inheriting it before
 // close-on-exec is set.
@@ -60,6 +63,12 @@ func sysAccept(fd int) (int, error) {
 	}
 	return nfd, nil
 }
+
+// presetMode does nothing: these systems create a socket's file with the
+// umask's mode whatever the socket's own, and refuse fchmod on a socket.
+// The mode is applied after bind (chmodSocket), which for a listener is
+// still before it listens; see ListenConfig.Mode for datagram sockets.
+func presetMode(fd int, mode uint32) error { return nil }
 
 var errReplaced = errors.New("socket file was replaced before its mode was set")
 
@@ -228,7 +237,9 @@ func recvmsgNoName(fd int, p, oob []byte, flags int) (n, oobn, rflags int, err e
 // No real-time signals: FreeBSD has them from 65 on, but the Go runtime
 // handles only signals up to 32 on the BSDs, so a Go program cannot
 // receive them.
-const rtSigMin, rtSigMax = 0, 0
+func rtRange() (min, max int) { return 0, 0 }
+
+func rtSignal(n int) os.Signal { return nil }
 
 // maxSignal returns the highest signal os/signal can deliver: the runtime's
 // NSIG-1.
@@ -239,7 +250,9 @@ func maxSignal() int {
 	return 32
 }
 
-func runtimeSignal(s syscall.Signal) bool { return false }
+// reservedSignal: neither the C libraries nor the Go runtime keep a signal
+// here.
+func reservedSignal(s syscall.Signal) string { return "" }
 
 // ---- pipes (pipe.go) ----
 

@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -21,6 +22,11 @@ import (
 const abstractNames = true
 
 const acceptCall = "accept4"
+
+// unnamed is the name of an unnamed socket as package net shows it: Linux
+// reports such a socket's address as the bare family, which package
+// syscall, and so net, reads as an abstract name of nothing, "@".
+const unnamed = "@"
 
 // _O_PATH is O_PATH from <fcntl.h>, the same on every Linux architecture Go
 // supports; package syscall does not define it.
@@ -42,6 +48,14 @@ func sysAccept(fd int) (int, error) {
 	nfd, _, err := syscall.Accept4(fd, syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC)
 	return nfd, err
 }
+
+// presetMode gives the socket the mode its file is to have. Linux creates
+// a socket's file with the socket's own mode less the umask's bits, so
+// from the moment the file exists it grants no more than mode: nobody the
+// mode excludes can ever connect or send a datagram. Bits the umask takes
+// are added after bind (chmodSocket), which can only widen access to what
+// mode allows.
+func presetMode(fd int, mode uint32) error { return syscall.Fchmod(fd, mode) }
 
 var errReplaced = errors.New("socket file was replaced before its mode was set")
 
@@ -120,23 +134,59 @@ func sysSocketpair(typ int) ([2]int, error) {
 
 // ---- signals (signal.go) ----
 
-// The real-time signals RealtimeSignal hands out. The kernel's are 32 to 64
-// (SIGRTMIN, SIGRTMAX), but glibc keeps 32 and 33 and musl also 34, and the
-// Go runtime reserves all three: it uses 33 itself for per-thread system
-// calls (never passed on to os/signal), and passes 32 and 34 on only when
-// they come from kill(2), not from sigqueue(3). os/signal handles signals up
-// to 64 on every architecture, MIPS included, where the kernel has 128.
+// The real-time signals RealtimeSignal hands out: SIGRTMIN to SIGRTMAX. The
+// kernel's are 32 to 64, but the C libraries and the Go runtime keep the
+// first ones for themselves:
+//
+//   - Linux: glibc keeps 32 and 33 and musl also 34, and the Go runtime
+//     reserves all three: it uses 33 itself for per-thread system calls
+//     (never passed on to os/signal), and passes 32 and 34 on only when
+//     they come from kill(2), not from sigqueue(3). SIGRTMIN is 35.
+//   - Android: bionic reserves 32 to 41 (__SIGRT_RESERVED: POSIX timers,
+//     libbacktrace, libcore, debuggerd, profilers, coverage, fdtrack, MTE),
+//     and debuggerd's signal 35 makes a process dump its stacks. Its
+//     SIGRTMIN is 42. Older releases reserved fewer (SIGRTMIN 38 or 41);
+//     42 is free on all of them.
+//
+// os/signal handles signals up to 64 on every architecture, MIPS included,
+// where the kernel has 128.
 const (
-	rtSigMin = 35
-	rtSigMax = 64
+	linuxRTMin   = 35
+	androidRTMin = 42
+	rtSigMax     = 64
 )
+
+// sigOS is the system whose signal layout applies: runtime.GOOS ("linux" or
+// "android"). The tests switch it to check Android's layout on Linux.
+var sigOS = runtime.GOOS
+
+// rtRange returns SIGRTMIN and SIGRTMAX as RealtimeSignal numbers them.
+func rtRange() (min, max int) {
+	if sigOS == "android" {
+		return androidRTMin, rtSigMax
+	}
+	return linuxRTMin, rtSigMax
+}
+
+func rtSignal(n int) os.Signal {
+	min, _ := rtRange()
+	return syscall.Signal(min + n)
+}
 
 // maxSignal returns the highest signal os/signal can deliver.
 func maxSignal() int { return 64 }
 
-// runtimeSignal reports the signals the Go runtime keeps for itself and the
-// C libraries (see rtSigMin).
-func runtimeSignal(s syscall.Signal) bool { return s >= 32 && s < rtSigMin }
+// reservedSignal says who keeps s for itself, or "" if no one does (see
+// rtRange).
+func reservedSignal(s syscall.Signal) string {
+	switch min, _ := rtRange(); {
+	case s >= 32 && s < linuxRTMin:
+		return "the Go runtime"
+	case s >= linuxRTMin && int(s) < min:
+		return "Android's C library (bionic)"
+	}
+	return ""
+}
 
 // ---- pipes (pipe.go) ----
 

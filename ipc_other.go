@@ -88,7 +88,7 @@ func (c *Conn) impersonate(fn func() error) error          { return errors.ErrUn
 
 const maxPID = math.MaxInt32
 
-const rtSigMin, rtSigMax = 0, 0
+func rtRange() (min, max int) { return 0, 0 }
 
 func sysSignal(p *os.Process, sig os.Signal) (string, error) { return "", unsupportedSignal(sig) }
 

@@ -206,7 +206,7 @@ func namePath(name string) (sockName, error) {
 		}
 		if abstractNames {
 			if len(rest) > maxPathLen {
-				return sockName{}, tooLong(rest)
+				return sockName{}, tooLong(len(rest), "")
 			}
 			return sockName{path: name, abstract: true}, nil
 		}
@@ -216,13 +216,17 @@ func namePath(name string) (sockName, error) {
 		name = rest
 	} else if strings.IndexByte(name, '/') >= 0 {
 		if len(name) > maxPathLen {
-			return sockName{}, tooLong(name)
+			return sockName{}, tooLong(len(name), "")
 		}
 		return sockName{path: name}, nil
 	}
-	path := privateDirName() + "/" + name + ".sock"
+	if name == "." || name == ".." {
+		return sockName{}, errDotName
+	}
+	dir := privateDirName()
+	path := dir + "/" + name + ".sock"
 	if len(path) > maxPathLen {
-		return sockName{}, tooLong(path)
+		return sockName{}, tooLong(len(path), dir)
 	}
 	return sockName{path: path, private: true}, nil
 }
@@ -244,10 +248,24 @@ func sysResolve(name string) (string, error) {
 	return sn.path, nil
 }
 
-func tooLong(s string) error {
-	return &argError{"name " + strconv.Quote(s) + " is " + strconv.Itoa(len(s)) +
-		" bytes, longer than the limit of " + strconv.Itoa(maxPathLen), syscall.ENAMETOOLONG}
+// tooLong reports a name of n bytes, or for a bare name a path of n bytes
+// in the private directory dir, that sun_path cannot hold. The error does
+// not repeat the name, which the error's address shows.
+func tooLong(n int, dir string) error {
+	what := "name is "
+	if dir != "" {
+		what = "name makes a socket path of "
+	}
+	msg := what + strconv.Itoa(n) + " bytes, longer than the limit of " + strconv.Itoa(maxPathLen)
+	if dir != "" {
+		msg += " (in " + dir + ")"
+	}
+	return &argError{msg, syscall.ENAMETOOLONG}
 }
+
+// errDotName refuses the bare names "." and "..", which would make socket
+// files named "..sock" and "...sock".
+var errDotName = &argError{`"." and ".." are not names: a bare name must be a plain file name`, syscall.EINVAL}
 
 // privateDirName returns the directory for bare names: $XDG_RUNTIME_DIR if
 // it is set to an absolute path, else ipc-<euid> in the temporary directory.
@@ -343,7 +361,7 @@ func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *
 		return nil, addr, err
 	}
 	l := &Listener{addr: addr}
-	if err := l.bound.bind(ctx, fd, typ, sn, mode, lc.Reclaim || sn.private, backlog); err != nil {
+	if err := l.bound.bind(ctx, fd, sn, mode, lc.Reclaim || sn.private, backlog); err != nil {
 		syscall.Close(fd)
 		return nil, addr, err
 	}
@@ -352,12 +370,9 @@ func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *
 	return l, addr, nil
 }
 
-// bind binds fd, a socket of type typ, to the name, applies the mode and,
-// unless backlog is negative, starts listening. For file names it holds a
-// lock on the directory throughout, so that two listeners starting together
-// cannot take each other's socket for a stale one in the moment between
-// bind and listen. It records the file it created in b.
-func (b *boundFile) bind(ctx context.Context, fd, typ int, sn sockName, mode uint32, reclaim bool, backlog int) error {
+// bind binds fd to the name, applies the mode and, unless backlog is
+// negative, starts listening. It records the file it created in b.
+func (b *boundFile) bind(ctx context.Context, fd int, sn sockName, mode uint32, reclaim bool, backlog int) error {
 	sa := &syscall.SockaddrUnix{Name: sn.path}
 	listen := func() error {
 		if backlog < 0 {
@@ -372,27 +387,25 @@ func (b *boundFile) bind(ctx context.Context, fd, typ int, sn sockName, mode uin
 		return listen()
 	}
 
-	unlock, err := lockDir(ctx, filepath.Dir(sn.path))
+	if mode != 0 {
+		if err := presetMode(fd, mode); err != nil && backlog < 0 {
+			// A datagram socket takes datagrams as soon as it is
+			// bound; a stream socket gets its mode below, before it
+			// listens.
+			return os.NewSyscallError("fchmod", err)
+		}
+	}
+	err := syscall.Bind(fd, sa)
+	if err == syscall.EADDRINUSE {
+		err = rebind(ctx, fd, sa, reclaim)
+	} else if err != nil {
+		err = bindErr(err)
+	}
 	if err != nil {
 		return err
 	}
-	defer unlock()
-
-	err = syscall.Bind(fd, sa)
-	if err == syscall.EADDRINUSE && reclaim {
-		stale, rerr := reclaimable(sn.path, typ)
-		if rerr != nil {
-			return rerr
-		}
-		if stale {
-			if uerr := syscall.Unlink(sn.path); uerr != nil && uerr != syscall.ENOENT {
-				return &os.PathError{Op: "remove", Path: sn.path, Err: uerr}
-			}
-			err = syscall.Bind(fd, sa)
-		}
-	}
-	if err != nil {
-		return bindErr(err)
+	if testHookBound != nil {
+		testHookBound(sn.path)
 	}
 
 	var st syscall.Stat_t
@@ -400,7 +413,9 @@ func (b *boundFile) bind(ctx context.Context, fd, typ int, sn sockName, mode uin
 		return &os.PathError{Op: "lstat", Path: sn.path, Err: err}
 	}
 	*b = boundFile{sn.path, uint64(st.Dev), uint64(st.Ino)}
-	if mode != 0 {
+	if mode != 0 && uint32(st.Mode)&0o777 != mode {
+		// The umask took bits that the mode grants (or presetMode could
+		// not act): only now, with the file bound, can they be added.
 		err = chmodSocket(sn.path, &st, mode)
 	}
 	if err == nil {
@@ -413,6 +428,59 @@ func (b *boundFile) bind(ctx context.Context, fd, typ int, sn sockName, mode uin
 	return nil
 }
 
+// testHookBound, if set, runs right after a socket file is bound.
+var testHookBound func(path string)
+
+// rebind handles bind's EADDRINUSE at a file path. It finds out what is in
+// the way, for the error, and with reclaim set removes a stale socket file
+// and binds again.
+//
+// Removing is serialised by the reclaim lock (lockReclaim), so that two
+// listeners that find the same stale socket at once cannot both remove
+// "it", the second one removing the first one's new socket. Once a
+// listener has bound, its socket holds the file and every probe sees it as
+// live, even before it listens, so the lock is needed only from the probe
+// to the bind, and binding without reclaim needs none.
+func rebind(ctx context.Context, fd int, sa *syscall.SockaddrUnix, reclaim bool) error {
+	path := sa.Name
+	state, kind, err := probePath(path)
+	if err != nil {
+		return err
+	}
+	if !reclaim || (state != pathStale && state != pathGone) {
+		return inUseErr(state, kind, reclaim)
+	}
+	unlock, err := lockReclaim(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	// Look again under the lock: another listener may have taken the
+	// name over since.
+	if state, kind, err = probePath(path); err != nil {
+		return err
+	}
+	switch state {
+	case pathStale:
+		if err := syscall.Unlink(path); err != nil && err != syscall.ENOENT {
+			return &os.PathError{Op: "remove", Path: path, Err: err}
+		}
+	case pathGone:
+	default:
+		return inUseErr(state, kind, reclaim)
+	}
+	if err := syscall.Bind(fd, sa); err != nil {
+		if err == syscall.EADDRINUSE {
+			// Taken by a listener that does not reclaim, or by
+			// another user.
+			state, kind, _ = probePath(path)
+			return inUseErr(state, kind, reclaim)
+		}
+		return bindErr(err)
+	}
+	return nil
+}
+
 func bindErr(err error) error {
 	serr := os.NewSyscallError("bind", err)
 	if err == syscall.EADDRINUSE {
@@ -421,36 +489,121 @@ func bindErr(err error) error {
 	return serr
 }
 
-// reclaimable reports whether path is a socket file that no listener
-// serves: it must be a socket (checked without following links) and a
-// connection attempt with a socket of type typ must be refused.
-func reclaimable(path string, typ int) (bool, error) {
+// inUseErr is bind's EADDRINUSE, saying what the probe found at the path
+// when that tells the user more. It matches os.ErrExist and unwraps to
+// syscall.EADDRINUSE.
+func inUseErr(state pathState, kind string, reclaim bool) error {
+	err := error(syscall.EADDRINUSE)
+	switch {
+	case state == pathNotSocket:
+		err = &detailError{syscall.EADDRINUSE, "the path is " + kind + ", not a socket"}
+	case state == pathStale && !reclaim:
+		err = &detailError{syscall.EADDRINUSE, "stale socket (no listener); set ListenConfig.Reclaim to take it over"}
+	}
+	return &existError{os.NewSyscallError("bind", err)}
+}
+
+// pathState is what a probe found at a socket path that bind reported in
+// use.
+type pathState int
+
+const (
+	pathGone      pathState = iota // nothing there any more
+	pathStale                      // a socket file that no socket holds
+	pathLive                       // a socket file that a socket holds
+	pathUnknown                    // a socket file the probe could not judge
+	pathNotSocket                  // a file of another type
+)
+
+// probePath tells whether the file at path is a socket file that no socket
+// holds (a stale one, left by a process that died without removing it),
+// without making a connection any server could see. It looks at the file
+// without following a symbolic link, then connects a datagram socket to it.
+// Every supported kernel looks up the socket that holds the file before it
+// compares types, so the answer is:
+//
+//   - ECONNREFUSED: no socket holds the file: stale.
+//   - EPROTOTYPE: a stream or seqpacket socket holds it, listening or only
+//     bound (between bind and listen): live, and nothing reaches it, as
+//     the types differ.
+//   - success, or EPERM (its owner connected it elsewhere): a datagram
+//     socket holds it: live. Connecting a datagram socket only records the
+//     peer on the probing socket; the receiver sees nothing.
+//
+// Any other error (EACCES: no write permission on the file) leaves it
+// unknown. kind names a file of another type ("a regular file").
+func probePath(path string) (state pathState, kind string, err error) {
 	var st syscall.Stat_t
 	if err := syscall.Lstat(path, &st); err != nil {
 		if err == syscall.ENOENT {
-			return true, nil // gone since bind failed; bind again
+			return pathGone, "", nil
 		}
-		return false, &os.PathError{Op: "lstat", Path: path, Err: err}
+		return pathUnknown, "", &os.PathError{Op: "lstat", Path: path, Err: err}
 	}
 	if st.Mode&syscall.S_IFMT != syscall.S_IFSOCK {
-		return false, nil
+		return pathNotSocket, fileKind(&st), nil
 	}
-	fd, err := sysSocket(typ)
+	fd, err := sysSocket(syscall.SOCK_DGRAM)
 	if err != nil {
-		return false, err
+		return pathUnknown, "", err
 	}
 	err = syscall.Connect(fd, &syscall.SockaddrUnix{Name: path})
 	syscall.Close(fd)
-	return err == syscall.ECONNREFUSED, nil
+	switch err {
+	case syscall.ECONNREFUSED:
+		return pathStale, "", nil
+	case nil, syscall.EPROTOTYPE, syscall.EPERM:
+		return pathLive, "", nil
+	case syscall.ENOENT:
+		return pathGone, "", nil
+	}
+	return pathUnknown, "", nil
 }
 
-// lockDir takes an exclusive flock on dir, waiting without blocking a
-// thread. Holders keep it for a few system calls, so waiting long means
-// someone holds it on purpose: after lockWait (or the context's end, if
-// sooner) the listener gives up waiting and goes on without the lock. Where
-// the directory cannot be opened or locked, it goes on without the lock too.
-func lockDir(ctx context.Context, dir string) (unlock func(), err error) {
-	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0)
+// fileKind names the type of a file for an error message.
+func fileKind(st *syscall.Stat_t) string {
+	switch st.Mode & syscall.S_IFMT {
+	case syscall.S_IFREG:
+		return "a regular file"
+	case syscall.S_IFDIR:
+		return "a directory"
+	case syscall.S_IFLNK:
+		return "a symbolic link"
+	case syscall.S_IFIFO:
+		return "a FIFO"
+	case syscall.S_IFSOCK:
+		return "a socket"
+	case syscall.S_IFCHR:
+		return "a character device"
+	case syscall.S_IFBLK:
+		return "a block device"
+	}
+	return "a file of unknown type"
+}
+
+// lockReclaim takes the lock that serialises this user's reclaims of the
+// socket at path (see rebind), waiting without blocking a thread. The lock
+// is a file in the user's private directory (the one bare names use),
+// named after the identity of the socket's directory and the socket's file
+// name, so that every spelling of a path shares one lock and different
+// paths do not contend. Only the user can open it: another user can
+// neither hold it nor take it away. (Users do not share locks: a listener
+// of another user in the same shared directory is not serialised with
+// this one. In a sticky directory such as /tmp neither can remove the
+// other's socket anyway; where both may remove each other's files, each
+// can as well remove the other's live socket.)
+//
+// Holders keep the lock for a few system calls, so waiting long means a
+// process of the user's stopped while holding it: after lockWait (or the
+// context's end, if sooner) Listen fails. Where there is no usable private
+// directory, or the lock file cannot be opened or locked, it goes on
+// without the lock.
+func lockReclaim(ctx context.Context, path string) (unlock func(), err error) {
+	name, ok := reclaimLockPath(path)
+	if !ok {
+		return func() {}, nil
+	}
+	fd, err := syscall.Open(name, syscall.O_RDWR|syscall.O_CREAT|syscall.O_NOFOLLOW|syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0o600)
 	if err != nil {
 		return func() {}, nil
 	}
@@ -467,13 +620,32 @@ func lockDir(ctx context.Context, dir string) (unlock func(), err error) {
 		case err != syscall.EWOULDBLOCK:
 			return unlock, nil // locks not supported here
 		case time.Now().After(giveUp):
-			return unlock, nil
+			unlock()
+			return nil, &os.PathError{Op: "flock", Path: name, Err: &detailError{syscall.EWOULDBLOCK,
+				"held for " + lockWait.String() + " by another process of this user taking over the same socket"}}
 		}
 		if err := sleepCtx(ctx, &delay); err != nil {
 			unlock()
 			return nil, err
 		}
 	}
+}
+
+// reclaimLockPath returns the name of the reclaim lock for the socket at
+// path (see lockReclaim), creating the private directory if need be. It
+// reports false if there is no usable private directory or path's
+// directory cannot be found.
+func reclaimLockPath(path string) (string, bool) {
+	priv := privateDirName()
+	if checkPrivateDir(priv, true) != nil {
+		return "", false
+	}
+	var st syscall.Stat_t
+	if syscall.Stat(filepath.Dir(path), &st) != nil {
+		return "", false
+	}
+	return priv + "/.ipc-reclaim-" + strconv.FormatUint(uint64(st.Dev), 16) + "-" +
+		strconv.FormatUint(uint64(st.Ino), 16) + "-" + filepath.Base(path), true
 }
 
 const lockWait = 2 * time.Second
@@ -550,7 +722,7 @@ func (l *Listener) accept() (*Conn, error) {
 	if serr != nil {
 		return nil, os.NewSyscallError(acceptCall, serr)
 	}
-	return newConn(nfd, l.addr, &Addr{Net: l.addr.Net}, l.addr.Net == netUnixPacket)
+	return newConn(nfd, l.addr, &Addr{Net: l.addr.Net, Name: unnamed}, l.addr.Net == netUnixPacket)
 }
 
 func (l *Listener) setDeadline(t time.Time) error { return l.f.SetReadDeadline(t) }
@@ -631,7 +803,7 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 	}
 	// Message mode is switched on after connect: on Linux, SO_PASSCRED on
 	// an unbound socket would bind it to an autogenerated name.
-	c, err := newConn(fd, &Addr{Net: raddr.Net}, raddr, false)
+	c, err := newConn(fd, &Addr{Net: raddr.Net, Name: unnamed}, raddr, false)
 	if err != nil {
 		return nil, raddr, err
 	}
@@ -653,6 +825,10 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 func (c *Conn) connect(ctx context.Context, sa *syscall.SockaddrUnix) error {
 	rc := c.rc
 	delay := 50 * time.Microsecond
+	var giveUp time.Time // for a full backlog, without a deadline
+	if _, ok := ctx.Deadline(); !ok {
+		giveUp = time.Now().Add(busyWait)
+	}
 	for {
 		var cerr error
 		if err := rc.Control(func(fd uintptr) { cerr = syscall.Connect(int(fd), sa) }); err != nil {
@@ -666,6 +842,9 @@ func (c *Conn) connect(ctx context.Context, sa *syscall.SockaddrUnix) error {
 		case syscall.EAGAIN:
 			// Linux: the listener's backlog is full. The poller cannot
 			// say when it drains, so retry with a growing pause.
+			if !giveUp.IsZero() && time.Now().After(giveUp) {
+				return os.NewSyscallError("connect", busyErr(syscall.EAGAIN, "backlog"))
+			}
 			if err := sleepCtx(ctx, &delay); err != nil {
 				return err
 			}
@@ -1030,12 +1209,12 @@ func sysConnPair(message bool) (*Conn, *Conn, error) {
 	if message {
 		nw = netUnixPacket
 	}
-	c1, err := newConn(fds[0], &Addr{Net: nw}, &Addr{Net: nw}, message)
+	c1, err := newConn(fds[0], &Addr{Net: nw, Name: unnamed}, &Addr{Net: nw, Name: unnamed}, message)
 	if err != nil {
 		syscall.Close(fds[1])
 		return nil, nil, err
 	}
-	c2, err := newConn(fds[1], &Addr{Net: nw}, &Addr{Net: nw}, message)
+	c2, err := newConn(fds[1], &Addr{Net: nw, Name: unnamed}, &Addr{Net: nw, Name: unnamed}, message)
 	if err != nil {
 		c1.f.Close()
 		return nil, nil, err
@@ -1098,9 +1277,11 @@ func fdConnInfo(fd int) (laddr, raddr *Addr, msg bool, err error) {
 	if msg {
 		nw = netUnixPacket
 	}
-	laddr, raddr = &Addr{Net: nw, Name: unixName(lun)}, &Addr{Net: nw}
+	// Names as package net shows them: package syscall already gives an
+	// unnamed socket's name as net prints it (unnamed).
+	laddr, raddr = &Addr{Net: nw, Name: lun.Name}, &Addr{Net: nw, Name: unnamed}
 	if run, ok := rsa.(*syscall.SockaddrUnix); ok {
-		raddr.Name = unixName(run)
+		raddr.Name = run.Name
 	}
 	return laddr, raddr, msg, nil
 }
@@ -1152,7 +1333,7 @@ func sysListenPacket(ctx context.Context, lc *ListenConfig, name string) (*Packe
 		return nil, addr, err
 	}
 	var bound boundFile
-	if err := bound.bind(ctx, fd, syscall.SOCK_DGRAM, sn, mode, lc.Reclaim || sn.private, -1); err != nil {
+	if err := bound.bind(ctx, fd, sn, mode, lc.Reclaim || sn.private, -1); err != nil {
 		syscall.Close(fd)
 		return nil, addr, err
 	}
@@ -1291,8 +1472,6 @@ func sysNewProcessGroup(cmd *exec.Cmd) {
 	a.Pgid = 0
 }
 
-func rtSignal(n int) os.Signal { return syscall.Signal(rtSigMin + n) }
-
 // checkWaitSignal rejects signals os/signal can never deliver: those that
 // cannot be caught, numbers out of range and those the runtime keeps.
 func checkWaitSignal(sig os.Signal) error {
@@ -1304,8 +1483,8 @@ func checkWaitSignal(sig os.Signal) error {
 		return &argError{"ipc: signal " + s.String() + " cannot be caught", syscall.EINVAL}
 	case s < 1 || int(s) > maxSignal():
 		return &argError{"ipc: signal " + strconv.Itoa(int(s)) + " out of range 1.." + strconv.Itoa(maxSignal()) + " on " + runtime.GOOS, syscall.EINVAL}
-	case runtimeSignal(s):
-		return &argError{"ipc: signal " + strconv.Itoa(int(s)) + " is reserved by the Go runtime", syscall.EINVAL}
+	case reservedSignal(s) != "":
+		return &argError{"ipc: signal " + strconv.Itoa(int(s)) + " is reserved by " + reservedSignal(s), syscall.EINVAL}
 	}
 	return nil
 }

@@ -116,6 +116,9 @@ func pipeName(name string) (path string, private bool, err error) {
 	default:
 		path, private = pipePrefix+name, true
 	}
+	if private && (path == pipePrefix+"." || path == pipePrefix+"..") {
+		return "", false, &argError{`"." and ".." are not names: a bare name must be a plain file name`, syscall.EINVAL}
+	}
 	if len(utf16.Encode([]rune(path))) > maxPipeName {
 		return "", false, &argError{"name too long for a pipe", syscall.ENAMETOOLONG}
 	}
@@ -654,6 +657,10 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 		flags = syscall.FILE_FLAG_OVERLAPPED | securitySqosPresent | securityImpersonation
 	}
 	var h syscall.Handle
+	var giveUp time.Time // for busy instances, without a deadline
+	if _, ok := ctx.Deadline(); !ok {
+		giveUp = time.Now().Add(busyWait)
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, addr, mapCtxErr(err)
@@ -664,6 +671,9 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 		}
 		if err != errorPipeBusy {
 			return nil, addr, os.NewSyscallError("CreateFile", err)
+		}
+		if !giveUp.IsZero() && time.Now().After(giveUp) {
+			return nil, addr, os.NewSyscallError("CreateFile", busyErr(err, "pipe instances"))
 		}
 		// Every instance is taken: wait for one to come free, in slices
 		// short enough to notice the context ending.
@@ -986,7 +996,7 @@ const maxPID = math.MaxUint32
 const ctrlBreakEvent = 1 // CTRL_BREAK_EVENT
 
 // Windows has no real-time signals.
-const rtSigMin, rtSigMax = 0, 0
+func rtRange() (min, max int) { return 0, 0 }
 
 func sysSignal(p *os.Process, sig os.Signal) (string, error) {
 	s, ok := sig.(syscall.Signal)

@@ -124,10 +124,11 @@ func NewProcessGroup(cmd *exec.Cmd) {
 }
 
 // RealtimeSignal returns the Linux real-time signal SIGRTMIN+n, where
-// SIGRTMIN is 35 and n runs from 0 to 29 (SIGRTMAX is 64). Unlike the
-// standard signals, real-time signals are queued: sending one twice delivers
-// it twice to a C program. (The Go runtime still merges pending signals of
-// the same number before os/signal sees them.)
+// SIGRTMIN is 35 and n runs from 0 to 29 (SIGRTMAX is 64); on Android
+// SIGRTMIN is 42 and n runs from 0 to 22. Unlike the standard signals,
+// real-time signals are queued: sending one twice delivers it twice to a C
+// program. (The Go runtime still merges pending signals of the same number
+// before os/signal sees them.)
 //
 // The kernel's real-time signals are 32 to 64, but the C libraries and the
 // Go runtime keep the first ones for themselves: glibc uses 32 and 33 and
@@ -136,18 +137,22 @@ func NewProcessGroup(cmd *exec.Cmd) {
 // three: it uses 33 itself and passes 32 and 34 to os/signal only when they
 // come from kill(2). SIGRTMIN+n here is therefore musl's SIGRTMIN+n and glibc's
 // SIGRTMIN+n+1; to signal a glibc program that expects its SIGRTMIN+n, send
-// syscall.Signal(34+n) instead. On MIPS the kernel has signals up to 128,
-// but os/signal cannot receive those above 64.
+// syscall.Signal(34+n) instead. Android's C library, bionic, reserves 32
+// to 41 (35 makes a process dump its stacks for debuggerd) and calls 42
+// its SIGRTMIN, so there SIGRTMIN+n is bionic's on current releases (older
+// ones reserved fewer and start lower). On MIPS the kernel has signals up
+// to 128, but os/signal cannot receive those above 64.
 //
 // An n out of range gives an error wrapping [syscall.EINVAL]. On platforms
 // other than Linux and Android the error satisfies
 // errors.Is(err, errors.ErrUnsupported). The result is a [syscall.Signal].
 func RealtimeSignal(n int) (os.Signal, error) {
-	if rtSigMax == 0 {
+	min, max := rtRange()
+	if max == 0 {
 		return nil, &argError{"ipc: real-time signals are not supported on " + runtime.GOOS, errors.ErrUnsupported}
 	}
-	if n < 0 || n > rtSigMax-rtSigMin {
-		return nil, &argError{"ipc: real-time signal SIGRTMIN+" + strconv.Itoa(n) + " out of range 0.." + strconv.Itoa(rtSigMax-rtSigMin), syscall.EINVAL}
+	if n < 0 || n > max-min {
+		return nil, &argError{"ipc: real-time signal SIGRTMIN+" + strconv.Itoa(n) + " out of range 0.." + strconv.Itoa(max-min), syscall.EINVAL}
 	}
 	return rtSignal(n), nil
 }
@@ -171,8 +176,9 @@ type SignalWaiter struct {
 // and each must be one the platform can deliver to a Go program: on Unix
 // a [syscall.Signal] from 1 up to the highest signal os/signal handles
 // (64 on Linux, 32 on the BSDs, 31 on macOS), not SIGKILL or SIGSTOP, which
-// cannot be caught, and on Linux not 32 to 34, which the Go runtime keeps
-// (see [RealtimeSignal]); on Windows [os.Interrupt] (from CTRL_C_EVENT or
+// cannot be caught, on Linux not 32 to 34, which the Go runtime keeps, and
+// on Android not 32 to 41, which bionic reserves too (see
+// [RealtimeSignal]); on Windows [os.Interrupt] (from CTRL_C_EVENT or
 // CTRL_BREAK_EVENT) or [syscall.SIGTERM] (from CTRL_CLOSE_EVENT,
 // CTRL_LOGOFF_EVENT or CTRL_SHUTDOWN_EVENT; Windows ends the process a few
 // seconds after such an event however it is handled). A nil or empty set

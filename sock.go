@@ -28,9 +28,19 @@ var (
 // ready to use and gives the defaults described on each field.
 type ListenConfig struct {
 	// Mode, if not zero, is the permission of the socket file, applied
-	// exactly (not masked by the umask) between bind and listen, so no
-	// client can connect before it is in force. Only permission bits are
-	// allowed. Zero means 0600 for bare names and the umask's default for
+	// exactly (not masked by the umask). Only permission bits are
+	// allowed. On Linux the file is created with Mode, less any bits the
+	// umask takes, which are added right after bind: it never grants more
+	// than Mode, so no process that Mode excludes can connect or send a
+	// datagram at any moment. On macOS and the BSDs the file is created
+	// with the umask's permissions and Mode is applied right after bind,
+	// which for a listener is still before it listens, so no client can
+	// connect first; a datagram socket ([ListenConfig.ListenPacket]),
+	// though, takes datagrams from the moment it is bound, so in between
+	// it can receive them from any process that the umask's permissions
+	// let write to the file. There, bind datagram sockets in a directory
+	// that only their intended senders may enter, or with a umask at least
+	// as strict as Mode. Zero means 0600 for bare names and the umask's default for
 	// paths. Abstract names have no file, so a non-zero Mode is an error
 	// for them. Windows pipes have no mode: a non-zero Mode is an error
 	// satisfying errors.Is(err, errors.ErrUnsupported) there; use
@@ -40,8 +50,16 @@ type ListenConfig struct {
 	// Reclaim allows Listen to take over a path whose socket file was left
 	// behind by a listener that died without closing. The path is taken over
 	// only if it is a socket (not a symbolic link, regular file or
-	// directory) and a connection attempt to it is refused; a live listener
-	// is never displaced and nothing that is not a socket is ever removed.
+	// directory) that no socket holds: a live listener, or a server that
+	// has bound the path and not yet started listening, is never displaced,
+	// and nothing that is not a socket is ever removed. The check connects
+	// a datagram socket to the file, which no server sees: a stream or
+	// message-mode server's Accept returns nothing (the socket types
+	// differ), and a datagram server receives nothing. Concurrent reclaims
+	// of one path by the same user are serialised by a lock file in the
+	// user's private directory (see Names), which no other user can open.
+	// Without Reclaim, a stale socket file fails Listen with an error that
+	// matches [os.ErrExist] and says so.
 	// Bare names always reclaim: their directory is private, so a stale
 	// socket there can only be the user's own. Windows pipes vanish with
 	// their last handle, so there is nothing to reclaim and the field has no
@@ -126,8 +144,9 @@ func Listen(name string) (*Listener, error) {
 }
 
 // Listen creates a listener on the local socket name. The context bounds the
-// setup (waiting for a concurrent listener on the same directory, probing a
-// stale socket); once Listen has returned it has no effect on the listener.
+// setup (waiting while another listener of the user's reclaims the same
+// path; see [ListenConfig.Reclaim]); once Listen has returned it has no
+// effect on the listener.
 //
 // If there is an error, it will be of type [*net.OpError].
 func (lc *ListenConfig) Listen(ctx context.Context, name string) (*Listener, error) {
@@ -138,12 +157,12 @@ func (lc *ListenConfig) Listen(ctx context.Context, name string) (*Listener, err
 		lc = &ListenConfig{}
 	}
 	if err := checkBufferSize("ListenConfig", lc.BufferSize); err != nil {
-		return nil, &net.OpError{Op: "listen", Net: netUnix, Addr: &Addr{Net: netUnix, Name: name}, Err: err}
+		return nil, &net.OpError{Op: "listen", Net: netUnix, Addr: nameAddr(netUnix, name), Err: err}
 	}
 	l, addr, err := sysListen(ctx, lc, name)
 	if err != nil {
 		if addr == nil {
-			addr = &Addr{Net: netUnix, Name: name}
+			addr = nameAddr(netUnix, name)
 		}
 		return nil, &net.OpError{Op: "listen", Net: addr.Net, Addr: addr, Err: err}
 	}
@@ -264,6 +283,16 @@ type Dialer struct {
 	// Timeout bounds the whole dial. Zero means no timeout beyond the
 	// context's. When it passes, the error wraps an error matching both
 	// [os.ErrDeadlineExceeded] and [context.DeadlineExceeded].
+	//
+	// A listener whose queue is full (on Linux its backlog, on Windows
+	// every pipe instance) is waited for, as a server slow to accept is
+	// no error, until the dial's deadline. A dial without one (Timeout
+	// zero and a context without a deadline, as with [Dial]) waits for it
+	// at most 5 seconds and then fails with an error wrapping
+	// [syscall.EAGAIN] (on Windows, ERROR_PIPE_BUSY), so that a server
+	// that has stopped accepting cannot hang it. On macOS and the BSDs
+	// the kernel itself refuses a connection to a full backlog at once
+	// ([syscall.ECONNREFUSED]).
 	Timeout time.Duration
 
 	// Message dials a message-mode listener (see [ListenConfig.Message]).
@@ -298,7 +327,13 @@ type Dialer struct {
 	ServerSID string
 }
 
-// Dial connects to the local socket name with the default [Dialer].
+// busyWait bounds how long a dial without a deadline waits for a listener
+// whose queue is full (see Dialer.Timeout, which gives the value).
+var busyWait = 5 * time.Second
+
+// Dial connects to the local socket name with the default [Dialer]: no
+// timeout, except that a listener whose queue stays full is waited for at
+// most 5 seconds (see [Dialer.Timeout]).
 //
 // If there is an error, it will be of type [*net.OpError].
 func Dial(name string) (*Conn, error) {
@@ -324,7 +359,7 @@ func (d *Dialer) DialContext(ctx context.Context, name string) (*Conn, error) {
 		defer cancel()
 	}
 	if err := checkBufferSize("Dialer", d.BufferSize); err != nil {
-		return nil, &net.OpError{Op: "dial", Net: netUnix, Addr: &Addr{Net: netUnix, Name: name}, Err: err}
+		return nil, &net.OpError{Op: "dial", Net: netUnix, Addr: nameAddr(netUnix, name), Err: err}
 	}
 	c, addr, err := sysDial(ctx, d, name)
 	if err == nil && d.BufferSize > 0 {
@@ -334,7 +369,7 @@ func (d *Dialer) DialContext(ctx context.Context, name string) (*Conn, error) {
 	}
 	if err != nil {
 		if addr == nil {
-			addr = &Addr{Net: netUnix, Name: name}
+			addr = nameAddr(netUnix, name)
 		}
 		return nil, &net.OpError{Op: "dial", Net: addr.Net, Addr: addr, Err: err}
 	}
@@ -972,7 +1007,7 @@ func (lc *ListenConfig) ListenPacket(ctx context.Context, name string) (*PacketC
 	p, addr, err := sysListenPacket(ctx, lc, name)
 	if err != nil {
 		if addr == nil {
-			addr = &Addr{Net: netUnixgram, Name: name}
+			addr = nameAddr(netUnixgram, name)
 		}
 		return nil, &net.OpError{Op: "listen", Net: netUnixgram, Addr: addr, Err: err}
 	}
@@ -1000,7 +1035,7 @@ func (d *Dialer) DialPacket(ctx context.Context, name string) (*PacketConn, erro
 	p, addr, err := sysDialPacket(ctx, name)
 	if err != nil {
 		if addr == nil {
-			addr = &Addr{Net: netUnixgram, Name: name}
+			addr = nameAddr(netUnixgram, name)
 		}
 		return nil, &net.OpError{Op: "dial", Net: netUnixgram, Addr: addr, Err: err}
 	}
