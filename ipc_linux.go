@@ -131,8 +131,11 @@ const (
 	rtSigMax = 64
 )
 
-// maxSignal returns the highest signal os/signal can deliver.
-func maxSignal() int { return 64 }
+// sigMax is the highest signal os/signal can deliver.
+const sigMax = 64
+
+// maxSignal returns sigMax.
+func maxSignal() int { return sigMax }
 
 // runtimeSignal reports the signals the Go runtime keeps for itself and the
 // C libraries (see rtSigMin).
