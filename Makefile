@@ -20,7 +20,7 @@ QEMU_ARCHES = arm64:aarch64 arm:arm s390x:s390x riscv64:riscv64 ppc64le:ppc64le
 
 all: ci
 
-ci: fmt-check deps-check check-generate vet-all test race test-windows test-arch
+ci: fmt-check deps-check check-generate vet-all xcheck test race test-windows test-arch
 
 test:
 	$(GO) test -count=1 -shuffle=on -timeout=$(TIMEOUT) ./...
@@ -113,6 +113,15 @@ generate:
 check-generate: generate
 	@git diff --exit-code -- zsyscall_windows.go || \
 		{ echo "zsyscall_windows.go is stale: run make generate and commit it"; exit 1; }
+
+# xcheck compares every number and struct layout written by hand in the
+# package with golang.org/x/sys, for every target in go tool dist list, by
+# type-checking both from source (testdata/xcheck, a module of its own, so
+# the package's go.mod stays without a require line). How to add what it
+# reports as missing: the comment at the top of testdata/xcheck/xcheck_test.go.
+.PHONY: xcheck
+xcheck:
+	cd testdata/xcheck && GO=$(GO) $(GO) test -count=1 -timeout=$(TIMEOUT) .
 
 deps-check:
 	@if grep -En '^[[:space:]]*require([[:space:]]|\(|$$)' go.mod; then \

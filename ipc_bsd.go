@@ -103,20 +103,42 @@ const (
 	_SO_PEERCRED    = 0x1022 // OpenBSD: struct sockpeercred
 )
 
+// xucred is struct xucred from <sys/ucred.h> on macOS, FreeBSD and
+// DragonFly. The effective gid is cr_groups[0]. FreeBSD and DragonFly
+// end it with a pointer-sized union, which holds cr_pid since FreeBSD 13
+// (a null pointer before, and on DragonFly); macOS's structure ends after
+// cr_groups.
+type xucred struct {
+	_      uint32     // cr_version
+	uid    uint32     // cr_uid
+	_      int16      // cr_ngroups
+	groups [16]uint32 // cr_groups
+	pid    uintptr    // FreeBSD: union { pid_t cr_pid; void *_cr_unused1; }
+}
+
+// sockpeercred is OpenBSD's struct sockpeercred from <sys/socket.h>.
+type sockpeercred struct {
+	uid uint32
+	gid uint32
+	pid int32
+}
+
+// unpcbid is NetBSD's struct unpcbid from <sys/un.h>.
+type unpcbid struct {
+	pid int32
+	uid uint32
+	gid uint32
+}
+
 // peerCred reads the peer's credentials with the option each system has.
 // Package syscall has no getsockopt for arbitrary structures on these
 // systems, and macOS and OpenBSD allow system calls only through libc, so
 // the structure is read through GetsockoptICMPv6Filter, whose 32-byte
-// buffer the kernel fills with as much of the structure as fits:
-//
-//   - struct xucred { u_int cr_version; uid_t cr_uid; short cr_ngroups;
-//     gid_t cr_groups[16]; ... }: the uid is word 1 and the effective gid,
-//     cr_groups[0], word 3. FreeBSD 13 and later put cr_pid after the
-//     groups, past 32 bytes, so on FreeBSD it is read with a direct
-//     getsockopt(2) system call (FreeBSD allows those) into a buffer large
-//     enough for the whole structure.
-//   - OpenBSD struct sockpeercred { uid_t uid; gid_t gid; pid_t pid; }.
-//   - NetBSD struct unpcbid { pid_t unp_pid; uid_t unp_euid; gid_t unp_egid; }.
+// buffer the kernel fills with as much of the structure as fits: all of
+// sockpeercred and unpcbid, and the start of xucred up to cr_groups[4],
+// past the fields read here. FreeBSD 13 and later put cr_pid past 32
+// bytes, so on FreeBSD the whole xucred is read with a direct
+// getsockopt(2) system call (FreeBSD allows those).
 func (c *Conn) peerCred() (*Cred, error) {
 	var cred *Cred
 	var serr error
@@ -136,22 +158,26 @@ func sysPeerCred(fd int) (*Cred, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Cred{UID: int(w.Filt[0]), GID: int(w.Filt[1]), PID: int(int32(w.Filt[2]))}, nil
+		p := (*sockpeercred)(unsafe.Pointer(&w.Filt))
+		return &Cred{UID: int(p.uid), GID: int(p.gid), PID: int(p.pid)}, nil
 	case "netbsd":
 		w, err := syscall.GetsockoptICMPv6Filter(fd, _SOL_LOCAL, _LOCAL_PEEREID)
 		if err != nil {
 			return nil, err
 		}
-		return &Cred{PID: int(int32(w.Filt[0])), UID: int(w.Filt[1]), GID: int(w.Filt[2])}, nil
+		p := (*unpcbid)(unsafe.Pointer(&w.Filt))
+		return &Cred{PID: int(p.pid), UID: int(p.uid), GID: int(p.gid)}, nil
 	case "freebsd":
 		return freebsdPeerCred(fd)
 	}
-	// macOS, iOS and DragonFly: struct xucred.
+	// macOS, iOS and DragonFly: the start of struct xucred.
 	w, err := syscall.GetsockoptICMPv6Filter(fd, _SOL_LOCAL, _LOCAL_PEERCRED)
 	if err != nil {
 		return nil, err
 	}
-	cred := &Cred{UID: int(w.Filt[1]), GID: int(w.Filt[3]), PID: -1}
+	var x xucred
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(&x)), unsafe.Sizeof(x)), unsafe.Slice((*byte)(unsafe.Pointer(&w.Filt)), unsafe.Sizeof(w.Filt)))
+	cred := &Cred{UID: int(x.uid), GID: int(x.groups[0]), PID: -1}
 	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
 		if pid, err := syscall.GetsockoptInt(fd, _SOL_LOCAL, _LOCAL_PEERPID); err == nil {
 			cred.PID = pid
@@ -160,23 +186,20 @@ func sysPeerCred(fd int) (*Cred, error) {
 	return cred, nil
 }
 
-// freebsdPeerCred reads FreeBSD's whole struct xucred, whose union after
-// cr_groups holds cr_pid since FreeBSD 13 (a null pointer before).
+// freebsdPeerCred reads FreeBSD's whole struct xucred, with cr_pid.
 func freebsdPeerCred(fd int) (*Cred, error) {
-	var buf [32]uint32 // 128 bytes, more than any xucred
-	size := uint32(unsafe.Sizeof(buf))
+	var x xucred
+	size := uint32(unsafe.Sizeof(x))
 	_, _, e := syscall.Syscall6(syscall.SYS_GETSOCKOPT, uintptr(fd), _SOL_LOCAL, _LOCAL_PEERCRED,
-		uintptr(unsafe.Pointer(&buf[0])), uintptr(unsafe.Pointer(&size)), 0)
+		uintptr(unsafe.Pointer(&x)), uintptr(unsafe.Pointer(&size)), 0)
 	if e != 0 {
 		return nil, e
 	}
-	cred := &Cred{UID: int(buf[1]), GID: int(buf[3]), PID: -1}
-	// cr_version, cr_uid, cr_ngroups (padded), 16 groups: 76 bytes, then
-	// the union, aligned to a pointer.
-	const ptr = unsafe.Sizeof(uintptr(0))
-	off := (76 + ptr - 1) &^ (ptr - 1)
-	if uintptr(size) >= off+4 {
-		if pid := int32(buf[off/4]); pid > 0 {
+	cred := &Cred{UID: int(x.uid), GID: int(x.groups[0]), PID: -1}
+	// cr_pid is the union's first member, so at its start whatever the
+	// byte order.
+	if uintptr(size) >= unsafe.Offsetof(x.pid)+4 {
+		if pid := *(*int32)(unsafe.Pointer(&x.pid)); pid > 0 {
 			cred.PID = int(pid)
 		}
 	}
@@ -241,14 +264,12 @@ func rtRange() (min, max int) { return 0, 0 }
 
 func rtSignal(n int) os.Signal { return nil }
 
-// maxSignal returns the highest signal os/signal can deliver: the runtime's
-// NSIG-1.
-func maxSignal() int {
-	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
-		return 31
-	}
-	return 32
-}
+// sigMax is the highest signal os/signal can deliver: the runtime's NSIG-1
+// (NSIG is 32 on macOS, 33 on the BSDs).
+var sigMax = map[bool]int{true: 31, false: 32}[runtime.GOOS == "darwin" || runtime.GOOS == "ios"]
+
+// maxSignal returns sigMax.
+func maxSignal() int { return sigMax }
 
 // reservedSignal: neither the C libraries nor the Go runtime keep a signal
 // here.

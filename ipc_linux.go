@@ -174,7 +174,7 @@ func rtSignal(n int) os.Signal {
 }
 
 // maxSignal returns the highest signal os/signal can deliver.
-func maxSignal() int { return 64 }
+func maxSignal() int { return rtSigMax }
 
 // reservedSignal says who keeps s for itself, or "" if no one does (see
 // rtRange).

@@ -1114,11 +1114,11 @@ func parseControl(oob []byte) (fds []int, cred ucred, hasCred bool, ok bool) {
 					fds = append(fds, int(int32(binary.NativeEndian.Uint32(data))))
 				}
 			case scmCredentials:
-				if len(data) >= 12 {
+				if len(data) >= int(unsafe.Sizeof(cred)) {
 					hasCred = true
-					cred.Pid = int32(binary.NativeEndian.Uint32(data))
-					cred.Uid = binary.NativeEndian.Uint32(data[4:])
-					cred.Gid = binary.NativeEndian.Uint32(data[8:])
+					cred.Pid = int32(binary.NativeEndian.Uint32(data[unsafe.Offsetof(cred.Pid):]))
+					cred.Uid = binary.NativeEndian.Uint32(data[unsafe.Offsetof(cred.Uid):])
+					cred.Gid = binary.NativeEndian.Uint32(data[unsafe.Offsetof(cred.Gid):])
 				}
 			}
 		}
