@@ -273,14 +273,14 @@ func spliceKind(fd int, dst bool) int {
 // into c.
 func spliceFrom(c *Conn, r io.Reader, remain int64) (int64, bool, error) {
 	rc, kind := otherEnd(r, false)
-	s := &splicer{src: rc, dst: c.rc, remain: remain, spin: copySpin(c)}
+	s := &splicer{src: rc, dst: c.rc, remain: remain, spin: copySpin(c), write: c.Write}
 	return s.run(kind)
 }
 
 // spliceTo moves everything from c into w.
 func spliceTo(c *Conn, w io.Writer) (int64, bool, error) {
 	rc, kind := otherEnd(w, true)
-	s := &splicer{src: c.rc, dst: rc, remain: -1, spin: copySpin(c)}
+	s := &splicer{src: c.rc, dst: rc, remain: -1, spin: copySpin(c), write: w.Write}
 	return s.run(kind)
 }
 
@@ -323,6 +323,10 @@ type splicer struct {
 	// for the window (spinWindow.spin) before the copy waits on a poller;
 	// after a wait the next empty splice spins again.
 	spin *spinWindow
+
+	// write is the plain Write of the destination, for data that is in
+	// the internal pipe when the destination refuses splice.
+	write func([]byte) (int, error)
 }
 
 // spinOn retries the splice step on fd for the spin window, if the copy
@@ -341,25 +345,55 @@ func (s *splicer) chunk(limit int) int {
 
 func (s *splicer) done() bool { return s.eof || s.err != nil || s.remain == 0 }
 
-// run moves the data; handled is false if splice cannot do it at all (the
-// kind of the other side, or the kernel refused the first call) and nothing
-// was moved.
+// run moves the data. handled is false if splice cannot do it at all (the
+// kind of the other side, or the kernel refused the first call): then the
+// caller copies the rest plainly, after the written bytes, if err is nil;
+// a non-nil err is then the destination's own, from writing out what the
+// internal pipe held.
 func (s *splicer) run(kind int) (written int64, handled bool, err error) {
 	switch kind {
 	case kindPipe, kindSocket, kindFile:
-		var p *splicePipe
-		if p, err = getSplicePipe(); err != nil {
-			return 0, false, nil
-		}
-		err = s.viaPipe(p)
-		putSplicePipe(p)
 	default:
 		return 0, false, nil
 	}
-	if s.calls == 0 && s.written == 0 && refused(err) {
+	p, err := getSplicePipe()
+	if err != nil {
 		return 0, false, nil
 	}
+	defer putSplicePipe(p)
+	err = s.viaPipe(p)
+	if s.calls == 0 && s.written == 0 && refused(err) {
+		// A source that refuses does so before anything is taken from it,
+		// but a destination refuses only once the first chunk has left the
+		// source for the internal pipe. That chunk goes out with plain
+		// writes, ahead of the plain copy of the rest.
+		written, err = s.writeOut(p)
+		return written, false, err
+	}
 	return s.written, true, err
+}
+
+// writeOut writes what the internal pipe p holds to the destination with
+// its plain Write, emptying p.
+func (s *splicer) writeOut(p *splicePipe) (int64, error) {
+	var written int64
+	buf := make([]byte, min(p.data, 64<<10))
+	for p.data > 0 {
+		n, err := syscall.Read(p.r, buf[:min(p.data, len(buf))])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return written, os.NewSyscallError("read", err)
+		}
+		p.data -= n
+		m, err := s.write(buf[:n])
+		written += int64(m)
+		if err != nil {
+			return written, err
+		}
+	}
+	return written, nil
 }
 
 // refused reports whether a splice error means the kernel does not splice

@@ -420,7 +420,13 @@ func (c *Conn) ReadFrom(r io.Reader) (int64, error) {
 	}
 	n, handled, err := c.readFrom(r)
 	if !handled {
-		return io.Copy(writerOnly{c}, r)
+		// Not spliced, or refused before all was: n bytes went out
+		// already, and err, if any, is the destination's own.
+		if err != nil {
+			return n, err
+		}
+		m, err := io.Copy(writerOnly{c}, r)
+		return n + m, err
 	}
 	if err != nil {
 		err = c.opError("readfrom", err)
@@ -445,7 +451,13 @@ func (c *Conn) WriteTo(w io.Writer) (int64, error) {
 	}
 	n, handled, err := c.writeTo(w)
 	if !handled {
-		return io.Copy(w, readerOnly{c})
+		// Not spliced, or refused before all was: n bytes went out
+		// already, and err, if any, is the destination's own.
+		if err != nil {
+			return n, err
+		}
+		m, err := io.Copy(w, readerOnly{c})
+		return n + m, err
 	}
 	if err != nil {
 		err = c.opError("writeto", err)
