@@ -18,3 +18,15 @@ func ParseControl(oob []byte) (fds []int, hasCred, ok bool) {
 	fds, _, hasCred, ok = parseControl(oob)
 	return fds, hasCred, ok
 }
+
+// RecvBufCap returns the capacity of c's control buffer for RecvFiles, 0
+// before the first RecvFiles.
+func RecvBufCap(c *Conn) int {
+	if c.rx == nil {
+		return 0
+	}
+	return cap(c.rx.big)
+}
+
+// MaxFilesPerMsg is the most descriptors one message carries here.
+var MaxFilesPerMsg = maxFilesPerMsg

@@ -54,7 +54,7 @@ func (c *Conn) file() (*os.File, error) { return nil, errors.ErrUnsupported }
 
 func sysConnPair(message bool) (*Conn, *Conn, error) { return nil, nil, errors.ErrUnsupported }
 
-var errMaxFiles = errors.New("maxFiles must be at least 1")
+var errMaxFiles = errors.New("maxFiles must not be negative")
 
 func sysFileConn(f *os.File) (*Conn, error) { return nil, errors.ErrUnsupported }
 

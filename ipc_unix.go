@@ -734,33 +734,34 @@ func (c *Conn) shutdown(write bool) error {
 
 var (
 	errNotMessage = &argError{"not a message-mode connection", syscall.EINVAL}
-	errMaxFiles   = &argError{"maxFiles must be at least 1", syscall.EINVAL}
+	errMaxFiles   = &argError{"maxFiles must not be negative", syscall.EINVAL}
 	errNoData     = &argError{"files must be sent with at least one byte of data", syscall.EINVAL}
 	errNilFile    = &argError{"nil *os.File", syscall.EINVAL}
 )
 
-// recvMsg reads into b with recvmsg(2). With maxFiles > 0 it also takes up
-// to maxFiles descriptors; with maxFiles 0 the connection must be in
-// message mode and no descriptors are accepted (the kernel discards any
-// that were sent).
+// recvMsg reads into b with recvmsg(2). With maxFiles >= 0 it also takes up
+// to maxFiles descriptors, closing them all if more arrive; with noFiles
+// the connection must be in message mode and no descriptors are accepted
+// (the kernel discards any that were sent).
 //
 // If from is not nil, it receives the sender's name (datagram sockets). If
 // cred is not nil, it receives the sender's credentials, or nil if none
 // came (Linux SCM_CREDENTIALS; SO_PASSCRED must be on).
 func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int, files []*os.File, truncated bool, err error) {
-	if maxFiles == 0 && !c.msg && cred == nil {
+	if maxFiles < 0 && !c.msg && cred == nil {
 		return 0, nil, false, errNotMessage
 	}
 	space := 0
 	if c.passCred.Load() || cred != nil {
 		space += credSpace // Linux: every message carries SCM_CREDENTIALS
 	}
-	if maxFiles > 0 {
+	if maxFiles >= 0 {
 		// Room for as many descriptors as the kernel sends in one message,
-		// not just maxFiles: surplus ones then arrive here and are closed
-		// and counted, instead of being dropped by the kernel (or, under
-		// qemu-user, leaked by the emulator's control-message translation).
-		space += syscall.CmsgSpace(max(maxFiles, maxFilesPerMsg) * 4)
+		// whatever maxFiles is: surplus ones then arrive here and are
+		// closed and counted, instead of being dropped by the kernel (or,
+		// under qemu-user, leaked by the emulator's control-message
+		// translation), and a larger maxFiles needs no more room.
+		space += syscall.CmsgSpace(maxFilesPerMsg * 4)
 	}
 	rx := c.rxState()
 	rx.mu.Lock()
@@ -777,7 +778,7 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int
 	}
 	// Where the kernel cannot make received descriptors close-on-exec
 	// atomically, hold ForkLock until they are.
-	rx.lockFork = msgCmsgCloexec == 0 && maxFiles > 0
+	rx.lockFork = msgCmsgCloexec == 0 && maxFiles >= 0
 	rx.wantFrom = from != nil
 	rx.spinner.start(spinOK && c.lowLatency.Load())
 	err = c.rc.Read(rx.fn)
@@ -807,14 +808,14 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int
 	}
 	truncated = c.msg && flags&syscall.MSG_TRUNC != 0
 	switch {
-	case flags&syscall.MSG_CTRUNC != 0 && maxFiles > 0, !ok:
+	case flags&syscall.MSG_CTRUNC != 0 && maxFiles >= 0, !ok:
 		closeFDs(fds)
 		return n, nil, truncated, &argError{"control data truncated: " + strconv.Itoa(len(fds)) +
 			" received descriptors closed", syscall.EMSGSIZE}
-	case len(fds) > maxFiles:
+	case len(fds) > max(maxFiles, 0):
 		closeFDs(fds)
 		return n, nil, truncated, &argError{strconv.Itoa(len(fds)) + " descriptors arrived, more than the " +
-			strconv.Itoa(maxFiles) + " asked for: all closed", syscall.EMSGSIZE}
+			strconv.Itoa(max(maxFiles, 0)) + " asked for: all closed", syscall.EMSGSIZE}
 	}
 	if n == 0 && len(fds) == 0 && (len(b) > 0 || c.msg) && !(c.msg && hasCred) && !c.dgram {
 		// End of stream. In message mode on Linux an empty message carries
@@ -985,7 +986,7 @@ func (c *Conn) recvCred(b []byte, from *string) (n int, cred *Cred, truncated bo
 			return 0, nil, false, err
 		}
 	}
-	n, _, truncated, err = c.recvMsg(b, 0, from, &cred)
+	n, _, truncated, err = c.recvMsg(b, noFiles, from, &cred)
 	return n, cred, truncated, err
 }
 

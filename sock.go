@@ -764,7 +764,7 @@ func (c *Conn) ReadMsg(b []byte) (n int, truncated bool, err error) {
 	if !c.ok() {
 		return 0, false, syscall.EINVAL
 	}
-	n, _, truncated, err = c.recvMsg(b, 0, nil, nil)
+	n, _, truncated, err = c.recvMsg(b, noFiles, nil, nil)
 	if err != nil && err != io.EOF {
 		err = c.opError("read", err)
 	}
@@ -837,6 +837,13 @@ func (c *Conn) SendFiles(b []byte, files ...*os.File) (int, error) {
 // most maxFiles of them. Received descriptors are close-on-exec. The caller
 // owns the files and must close them.
 //
+// One message carries at most a system-defined number of descriptors (253
+// on Linux), so any larger maxFiles, up to [math.MaxInt], means no limit;
+// the buffer for them is sized by that number, a few KiB at most. A
+// maxFiles of 0 accepts data only: files that arrive with it are refused
+// as surplus ones are. A negative maxFiles is an error wrapping
+// [syscall.EINVAL].
+//
 // Nothing leaks: if more files arrive than maxFiles, or the kernel had to
 // drop some because the control buffer was too small, every descriptor that
 // did arrive is closed and the error, which wraps [syscall.EMSGSIZE], says
@@ -848,7 +855,7 @@ func (c *Conn) RecvFiles(b []byte, maxFiles int) (n int, files []*os.File, trunc
 	if !c.ok() {
 		return 0, nil, false, syscall.EINVAL
 	}
-	if maxFiles < 1 {
+	if maxFiles < 0 {
 		return 0, nil, false, c.opError("read", errMaxFiles)
 	}
 	n, files, truncated, err = c.recvMsg(b, maxFiles, nil, nil)
@@ -893,6 +900,10 @@ func FileConn(f *os.File) (*Conn, error) {
 	}
 	return c, nil
 }
+
+// noFiles tells recvMsg that no descriptors are wanted: a plain message
+// read, whose descriptors the kernel discards.
+const noFiles = -1
 
 // ConnPair returns the two ends of a new, unnamed connection, for use within
 // a process or between a parent and a child (hand one end over with
@@ -1043,7 +1054,7 @@ func (p *PacketConn) ReadMsgFrom(b []byte) (n int, truncated bool, from *Addr, e
 		return 0, false, nil, syscall.EINVAL
 	}
 	var name string
-	n, _, truncated, err = p.c.recvMsg(b, 0, &name, nil)
+	n, _, truncated, err = p.c.recvMsg(b, noFiles, &name, nil)
 	if err != nil {
 		return n, truncated, nil, p.c.opError("read", err)
 	}
