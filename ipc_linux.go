@@ -273,14 +273,14 @@ func spliceKind(fd int, dst bool) int {
 // into c.
 func spliceFrom(c *Conn, r io.Reader, remain int64) (int64, bool, error) {
 	rc, kind := otherEnd(r, false)
-	s := &splicer{src: rc, dst: c.rc, remain: remain, spin: copySpin(c), write: c.Write}
+	s := &splicer{src: rc, dst: c.rc, remain: remain, spin: copySpin(c), write: c.Write, arg: r, argIsSrc: true}
 	return s.run(kind)
 }
 
 // spliceTo moves everything from c into w.
 func spliceTo(c *Conn, w io.Writer) (int64, bool, error) {
 	rc, kind := otherEnd(w, true)
-	s := &splicer{src: c.rc, dst: rc, remain: -1, spin: copySpin(c), write: w.Write}
+	s := &splicer{src: c.rc, dst: rc, remain: -1, spin: copySpin(c), write: w.Write, arg: w}
 	return s.run(kind)
 }
 
@@ -327,6 +327,12 @@ type splicer struct {
 	// write is the plain Write of the destination, for data that is in
 	// the internal pipe when the destination refuses splice.
 	write func([]byte) (int, error)
+
+	// arg is the reader or writer on the other side of the connection,
+	// the source if argIsSrc; the errors of its raw connection are its
+	// own (argFileErr), not the connection's.
+	arg      any
+	argIsSrc bool
 }
 
 // spinOn retries the splice step on fd for the spin window, if the copy
@@ -465,6 +471,9 @@ func (s *splicer) viaPipe(p *splicePipe) error {
 	}
 	for !s.done() {
 		if err := s.src.Read(fill); err != nil {
+			if s.argIsSrc {
+				return argFileErr("read", s.arg, err)
+			}
 			return err
 		}
 		if s.err != nil {
@@ -474,6 +483,9 @@ func (s *splicer) viaPipe(p *splicePipe) error {
 			continue // EOF, or the limit reached
 		}
 		if err := s.dst.Write(drain); err != nil {
+			if !s.argIsSrc {
+				return argFileErr("write", s.arg, err)
+			}
 			return err
 		}
 	}

@@ -888,18 +888,19 @@ func (c *Conn) sendMsg(b []byte, files []*os.File, to syscall.Sockaddr) (int, er
 }
 
 // withFDs calls fn with the descriptors of files, each held valid (by its
-// file's raw connection) for the duration of the call.
+// file's raw connection) for the duration of the call. A file that cannot
+// give its descriptor, a closed one say, is an *argFileError.
 func withFDs(files []*os.File, fds []int, fn func([]int) error) error {
 	if len(files) == 0 {
 		return fn(fds)
 	}
 	rc, err := files[0].SyscallConn()
 	if err != nil {
-		return err
+		return argFileErr("send", files[0], err)
 	}
 	var ferr error
 	if err := rc.Control(func(fd uintptr) { ferr = withFDs(files[1:], append(fds, int(fd)), fn) }); err != nil {
-		return err
+		return argFileErr("send", files[0], err)
 	}
 	return ferr
 }
@@ -993,12 +994,13 @@ func (c *Conn) recvCred(b []byte, from *string) (n int, cred *Cred, truncated bo
 func (c *Conn) file() (*os.File, error) {
 	nfd, err := dupCloexec(c.rc)
 	if err != nil {
-		return nil, err
+		return nil, fileErr(err)
 	}
 	return os.NewFile(uintptr(nfd), c.raddr.Name), nil
 }
 
 // dupCloexec duplicates the descriptor behind rc onto a close-on-exec one.
+// An error of rc itself is returned as it is, for the caller to map.
 func dupCloexec(rc syscall.RawConn) (int, error) {
 	nfd := -1
 	var serr error
@@ -1010,7 +1012,7 @@ func dupCloexec(rc syscall.RawConn) (int, error) {
 		}
 		syscall.ForkLock.RUnlock()
 	}); err != nil {
-		return -1, fileErr(err)
+		return -1, err
 	}
 	if serr != nil {
 		return -1, os.NewSyscallError("dup", serr)
@@ -1051,7 +1053,8 @@ func sysFileConn(f *os.File) (*Conn, error) {
 	}
 	nfd, err := dupCloexec(rc)
 	if err != nil {
-		return nil, err
+		// f is the caller's: its closing is not the connection's.
+		return nil, bareFileErr(err)
 	}
 	return fdConn(nfd)
 }

@@ -4,6 +4,7 @@ package ipc
 
 import (
 	"context"
+	"errors"
 	"io"
 	"math"
 	"net"
@@ -937,8 +938,13 @@ func isFileClosed(err error) bool {
 }
 
 // fileErr strips the *os.PathError that *os.File adds, maps a closed file
-// to net.ErrClosed and names the system call behind an OS error.
+// to net.ErrClosed and names the system call behind an OS error. It is for
+// errors of the connection's own file: those of files passed as arguments
+// come as an *argFileError, which it leaves alone.
 func fileErr(err error) error {
+	if _, ok := err.(*argFileError); ok {
+		return err
+	}
 	pe, ok := err.(*os.PathError)
 	if ok {
 		err = pe.Err
@@ -950,6 +956,51 @@ func fileErr(err error) error {
 		return err
 	}
 	return os.NewSyscallError(pe.Op, err)
+}
+
+// argFileError is the error of a file or socket passed to a method (the
+// files of SendFiles and FileConn, the reader of ReadFrom, the writer of
+// WriteTo), as opposed to the connection's own. Its closing is
+// os.ErrClosed, naming it: net.ErrClosed would tell the caller that the
+// connection, which is fine, was closed.
+type argFileError struct{ err *os.PathError }
+
+func (e *argFileError) Error() string { return e.err.Error() }
+func (e *argFileError) Unwrap() error { return e.err }
+
+// argFileErr wraps err, an error for op on the argument x, as an
+// *argFileError, with a closed file or socket reported as os.ErrClosed.
+// It returns nil for a nil err.
+func argFileErr(op string, x any, err error) error {
+	if err == nil {
+		return nil
+	}
+	if pe, ok := err.(*os.PathError); ok {
+		err = pe.Err
+	}
+	if isFileClosed(err) || errors.Is(err, net.ErrClosed) {
+		err = os.ErrClosed
+	}
+	return &argFileError{&os.PathError{Op: op, Path: argName(x), Err: err}}
+}
+
+// argName names x, a file or socket passed as an argument: its Name, or
+// its address if it is a connection.
+func argName(x any) string {
+	switch v := x.(type) {
+	case interface{ Name() string }:
+		return v.Name()
+	case interface{ RemoteAddr() net.Addr }:
+		if a := v.RemoteAddr(); a != nil && a.String() != "" {
+			return a.String()
+		}
+	}
+	if v, ok := x.(interface{ LocalAddr() net.Addr }); ok {
+		if a := v.LocalAddr(); a != nil && a.String() != "" {
+			return a.String()
+		}
+	}
+	return "(unnamed)"
 }
 
 var (
