@@ -64,7 +64,7 @@ var errNoAddr = errors.New("no destination address")
 
 func (c *Conn) removeBound() {}
 
-func (c *Conn) sendTo(b []byte, name string) (int, error) { return 0, errors.ErrUnsupported }
+func (c *Conn) sendTo(b []byte, addr any) (int, error) { return 0, errors.ErrUnsupported }
 
 func sysListenPacket(ctx context.Context, lc *ListenConfig, name string) (*PacketConn, *Addr, error) {
 	return nil, nil, errors.ErrUnsupported

@@ -1124,13 +1124,42 @@ var errNoAddr = &argError{"no destination address", syscall.EINVAL}
 
 func (c *Conn) removeBound() { c.bound.remove() }
 
-// sendTo sends one datagram to the local socket name.
-func (c *Conn) sendTo(b []byte, name string) (int, error) {
-	sn, err := resolveName(name, false)
-	if err != nil {
-		return 0, err
+var errUnnamed = &argError{"the address is unnamed: an unnamed socket cannot be sent to", syscall.EINVAL}
+
+// sendTo sends one datagram to addr. An *Addr or a *net.UnixAddr holds an
+// OS name, as ReadFrom reports it, and is used exactly as given; the String
+// of any other net.Addr is a local socket name, resolved as Listen
+// resolves it.
+func (c *Conn) sendTo(b []byte, addr net.Addr) (int, error) {
+	var path string
+	switch a := addr.(type) {
+	case *Addr:
+		if a == nil {
+			return 0, errNoAddr
+		}
+		path = a.Name
+	case *net.UnixAddr:
+		if a == nil {
+			return 0, errNoAddr
+		}
+		path = a.Name
+	default:
+		sn, err := resolveName(addr.String(), false)
+		if err != nil {
+			return 0, err
+		}
+		path = sn.path
 	}
-	return c.sendMsg(b, nil, &syscall.SockaddrUnix{Name: sn.path})
+	switch {
+	case path == "":
+		return 0, errUnnamed
+	case len(path) > maxPathLen+1, len(path) > maxPathLen && !(abstractNames && path[0] == '@'):
+		return 0, tooLong(path)
+	case strings.IndexByte(path, 0) >= 0 && !(abstractNames && path[0] == '@'):
+		// A path ends at a NUL; an abstract name may hold them.
+		return 0, &argError{"name contains a NUL byte", syscall.EINVAL}
+	}
+	return c.sendMsg(b, nil, &syscall.SockaddrUnix{Name: path})
 }
 
 func newPacketConn(fd int, laddr, raddr *Addr, bound boundFile) (*PacketConn, error) {

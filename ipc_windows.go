@@ -964,7 +964,7 @@ type sockaddr = any
 
 func (c *Conn) removeBound() {}
 
-func (c *Conn) sendTo(b []byte, name string) (int, error) { return 0, errors.ErrUnsupported }
+func (c *Conn) sendTo(b []byte, addr net.Addr) (int, error) { return 0, errors.ErrUnsupported }
 
 func sysListenPacket(ctx context.Context, lc *ListenConfig, name string) (*PacketConn, *Addr, error) {
 	return nil, nil, errors.ErrUnsupported

@@ -1132,8 +1132,15 @@ func (p *PacketConn) RecvCredFrom(b []byte) (n int, cred *Cred, from *Addr, err 
 	return n, cred, &Addr{Net: netUnixgram, Name: name}, nil
 }
 
-// WriteTo sends b as one datagram to addr, a local socket name (an [*Addr]
-// from ReadFrom, or any [net.Addr] whose String is a name).
+// WriteTo sends b as one datagram to addr. An [*Addr], such as ReadFrom
+// returns, or a [*net.UnixAddr] holds the OS name of a socket and is used
+// exactly as given, so a reply reaches the sender whatever name it bound;
+// the String of any other [net.Addr] is a local socket name, resolved by
+// the rules of [Listen]. A sender bound to a relative path reports that
+// path, which the system resolves against the working directory of the
+// process that sends to it: a reply reaches the sender only if both
+// processes have the same one. An unnamed sender (Name "") cannot be
+// answered: the error wraps [syscall.EINVAL].
 //
 // If there is an error, it will be of type [*net.OpError].
 func (p *PacketConn) WriteTo(b []byte, addr net.Addr) (int, error) {
@@ -1143,7 +1150,7 @@ func (p *PacketConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 	if addr == nil {
 		return 0, &net.OpError{Op: "write", Net: netUnixgram, Source: p.c.laddr, Addr: p.c.raddr, Err: errNoAddr}
 	}
-	n, err := p.c.sendTo(b, addr.String())
+	n, err := p.c.sendTo(b, addr)
 	if err != nil {
 		return n, &net.OpError{Op: "write", Net: netUnixgram, Source: p.c.laddr, Addr: addr, Err: fileErr(err)}
 	}
