@@ -6,3 +6,11 @@ package ipc
 // destinations of ReadFrom and WriteTo so far, so the tests can tell a
 // zero-copy relay from a plain copy.
 func SplicedBytes() int64 { return splicedBytes.Load() }
+
+// NoProcFD makes OpenFifo behave as without /proc until the returned
+// function is called.
+func NoProcFD() (restore func()) {
+	old := procFDDir
+	procFDDir = "/nonexistent/proc/self/fd"
+	return func() { procFDDir = old }
+}

@@ -10,6 +10,7 @@
 package ipc
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -222,6 +223,47 @@ func recvmsgNoName(fd int, p, oob []byte, flags int) (n, oobn, rflags int, err e
 	n, oobn, rflags, _, err = syscall.Recvmsg(fd, p, oob, flags)
 	return n, oobn, rflags, err
 }
+
+// ---- FIFOs (fifo.go) ----
+
+// fifoRef is a FIFO found by path and not yet opened: its status, from
+// lstat(2). These systems have no O_PATH to hold the file itself, so open
+// opens the path again, not following a symbolic link, and the caller
+// compares the file it got with st.
+type fifoRef struct{ st syscall.Stat_t }
+
+// lookFifo returns a fifoRef for path, refusing anything but a FIFO.
+func lookFifo(path string) (*fifoRef, error) {
+	r := &fifoRef{}
+	if err := syscall.Lstat(path, &r.st); err != nil {
+		return nil, err
+	}
+	if err := checkFifo(&r.st); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *fifoRef) open(path string, flag int) (int, error) {
+	fd, err := syscall.Open(path, flag|syscall.O_NOFOLLOW, 0)
+	return fd, reopenErr(path, &r.st, err)
+}
+
+func (r *fifoRef) close() {}
+
+// noFollowErr reports whether err is how open(2) with O_NOFOLLOW refuses a
+// symbolic link: ELOOP as POSIX says, EMLINK on FreeBSD and DragonFly,
+// EFTYPE on NetBSD.
+func noFollowErr(err error) bool {
+	return err == syscall.ELOOP || err == syscall.EMLINK || err == syscall.EFTYPE
+}
+
+// fifoWaitOK: whether a reader that no writer has opened the FIFO for
+// yet sees an end of file or waits differs among these systems, and
+// OpenFifo's WaitForWriter is not offered.
+const fifoWaitOK = false
+
+func waitWriter(ctx context.Context, f *os.File) error { return errors.ErrUnsupported }
 
 // ---- signals (signal.go) ----
 

@@ -7,6 +7,7 @@
 package ipc
 
 import (
+	"context"
 	"errors"
 	"io"
 	"math"
@@ -15,6 +16,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
+	"unsafe"
 )
 
 // abstractNames tells resolveName that "@name" is an abstract socket.
@@ -116,6 +119,149 @@ func initMsgConn(fd int) error {
 func sysSocketpair(typ int) ([2]int, error) {
 	fds, err := syscall.Socketpair(syscall.AF_UNIX, typ|syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC, 0)
 	return fds, os.NewSyscallError("socketpair", err)
+}
+
+// ---- FIFOs (fifo.go) ----
+
+// fifoRef is a FIFO found by path and not yet opened: an O_PATH descriptor
+// of the file itself (the last component not followed if it is a symbolic
+// link), which opens nothing (no driver, no FIFO end) and can be reopened
+// through /proc/self/fd, and the file's status.
+type fifoRef struct {
+	fd int
+	st syscall.Stat_t
+}
+
+// lookFifo returns a fifoRef for path, refusing anything but a FIFO.
+func lookFifo(path string) (*fifoRef, error) {
+	var fd int
+	var err error
+	for {
+		fd, err = syscall.Open(path, _O_PATH|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	r := &fifoRef{fd: fd}
+	if err := syscall.Fstat(fd, &r.st); err != nil {
+		syscall.Close(fd)
+		return nil, os.NewSyscallError("fstat", err)
+	}
+	if err := checkFifo(&r.st); err != nil {
+		syscall.Close(fd)
+		return nil, err
+	}
+	return r, nil
+}
+
+// open opens the FIFO r refers to with flag, through /proc/self/fd, so that
+// it is that FIFO whatever path names now. Without /proc it opens path,
+// not following a symbolic link, and the caller compares the file it got.
+func (r *fifoRef) open(path string, flag int) (int, error) {
+	fd, err := syscall.Open(procFDDir+"/"+strconv.Itoa(r.fd), flag, 0)
+	if err == syscall.ENOENT && !procFDs() {
+		fd, err = syscall.Open(path, flag|syscall.O_NOFOLLOW, 0)
+		return fd, reopenErr(path, &r.st, err)
+	}
+	return fd, err
+}
+
+func (r *fifoRef) close() { syscall.Close(r.fd) }
+
+// noFollowErr reports whether err is how open(2) with O_NOFOLLOW refuses a
+// symbolic link.
+func noFollowErr(err error) bool { return err == syscall.ELOOP }
+
+// procFDDir is where a process's descriptors can be reopened (a variable
+// for the tests, which take it away).
+var procFDDir = "/proc/self/fd"
+
+// procFDs reports whether procFDDir is there.
+func procFDs() bool {
+	var st syscall.Stat_t
+	return syscall.Stat(procFDDir, &st) == nil
+}
+
+// fifoWaitOK: OpenFifo can wait for a FIFO's first writer here.
+const fifoWaitOK = true
+
+// waitWriter waits until f, a FIFO just opened for reading, has data or
+// has had a writer come and go since it was opened, or until ctx ends;
+// until then a read would report a false end of file. It parks on the
+// poller: Linux reports a FIFO's hang-up only to readers that opened it
+// before the writer left (pipe_poll), so neither the poller nor the check
+// below sees one for the time before any writer came.
+func waitWriter(ctx context.Context, f *os.File) error {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return bareFileErr(err)
+	}
+	if d, ok := ctx.Deadline(); ok {
+		f.SetReadDeadline(d)
+	}
+	stop := func() bool { return true }
+	var fired chan struct{}
+	if ctx.Done() != nil {
+		fired = make(chan struct{})
+		stop = context.AfterFunc(ctx, func() {
+			f.SetReadDeadline(time.Unix(1, 0))
+			close(fired)
+		})
+	}
+	var perr error
+	err = rc.Read(func(fd uintptr) bool {
+		var ready bool
+		ready, perr = readable(int(fd))
+		return ready || perr != nil
+	})
+	if !stop() {
+		<-fired
+	}
+	f.SetReadDeadline(time.Time{})
+	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return mapCtxErr(cerr)
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return errTimeout // ctx's deadline, seen by the poller first
+		}
+		return bareFileErr(err)
+	}
+	return perr
+}
+
+// pollFd is struct pollfd.
+type pollFd struct {
+	fd      int32
+	events  int16
+	revents int16
+}
+
+// poll(2) events, the same on every Linux architecture.
+const (
+	_POLLIN  = 0x1
+	_POLLERR = 0x8
+	_POLLHUP = 0x10
+)
+
+// readable reports whether a read on fd would not block, with a ppoll(2)
+// that does not wait.
+func readable(fd int) (bool, error) {
+	p := pollFd{fd: int32(fd), events: _POLLIN}
+	var ts syscall.Timespec
+	for {
+		n, _, e := syscall.Syscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&p)), 1, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
+		switch e {
+		case 0:
+			return n > 0 && p.revents&(_POLLIN|_POLLHUP|_POLLERR) != 0, nil
+		case syscall.EINTR:
+			continue
+		}
+		return false, os.NewSyscallError("ppoll", e)
+	}
 }
 
 // ---- signals (signal.go) ----

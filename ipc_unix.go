@@ -1531,28 +1531,53 @@ func checkFifo(st *syscall.Stat_t) error {
 		kind = "a character device"
 	case syscall.S_IFBLK:
 		kind = "a block device"
+	case syscall.S_IFLNK:
+		kind = "a symbolic link"
 	}
 	return &notFifoError{kind}
 }
 
-func sysOpenFifo(ctx context.Context, path string, flag int) (*os.File, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
+var errFifoReplaced = &argError{"the FIFO at the path was replaced while it was being opened", syscall.EINVAL}
+
+// reopenErr maps err, from opening path again by name after it was found
+// to be the FIFO with status want, to errFifoReplaced if the path did not
+// lead to that FIFO: a symbolic link swapped in, which O_NOFOLLOW refuses
+// (noFollowErr), or another file there now.
+func reopenErr(path string, want *syscall.Stat_t, err error) error {
+	if noFollowErr(err) {
+		return errFifoReplaced
 	}
-	// Look before opening, so that opening has no effect on anything that
-	// is not a FIFO (a device, say); the opened file is checked again below.
 	var st syscall.Stat_t
-	if err := syscall.Stat(path, &st); err != nil {
+	if err == nil || err == syscall.EINTR || err == syscall.ENXIO || syscall.Lstat(path, &st) != nil {
+		return err
+	}
+	if st.Dev != want.Dev || st.Ino != want.Ino {
+		return errFifoReplaced
+	}
+	return err
+}
+
+func sysOpenFifo(ctx context.Context, path string, flag int) (*os.File, error) {
+	wait := flag&WaitForWriter != 0
+	flag &^= WaitForWriter
+	if wait && !fifoWaitOK {
+		return nil, &argError{"WaitForWriter is not supported on " + runtime.GOOS, errors.ErrUnsupported}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, mapCtxErr(err)
+	}
+	// Find the FIFO without opening it for reading or writing, so that
+	// nothing else at the path, a device say, is ever opened; then open
+	// that very file (fifoRef, per platform).
+	ref, err := lookFifo(path)
+	if err != nil {
 		return nil, err
 	}
-	if err := checkFifo(&st); err != nil {
-		return nil, err
-	}
+	defer ref.close()
 	delay := 50 * time.Microsecond
 	var fd int
 	for {
-		var err error
-		fd, err = syscall.Open(path, flag|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+		fd, err = ref.open(path, flag|syscall.O_NONBLOCK|syscall.O_CLOEXEC|syscall.O_NOCTTY)
 		if err == nil {
 			break
 		}
@@ -1561,13 +1586,14 @@ func sysOpenFifo(ctx context.Context, path string, flag int) (*os.File, error) {
 			continue
 		case err == syscall.ENXIO && flag == syscall.O_WRONLY:
 			// No reader yet.
-			if sleepCtx(ctx, &delay) != nil {
-				return nil, ctx.Err()
+			if err := sleepCtx(ctx, &delay); err != nil {
+				return nil, err
 			}
 			continue
 		}
 		return nil, err
 	}
+	var st syscall.Stat_t
 	if err := syscall.Fstat(fd, &st); err != nil {
 		syscall.Close(fd)
 		return nil, os.NewSyscallError("fstat", err)
@@ -1576,13 +1602,27 @@ func sysOpenFifo(ctx context.Context, path string, flag int) (*os.File, error) {
 		syscall.Close(fd)
 		return nil, err
 	}
+	if st.Dev != ref.st.Dev || st.Ino != ref.st.Ino {
+		syscall.Close(fd)
+		return nil, errFifoReplaced
+	}
 	if !fifoPollable {
 		if err := syscall.SetNonblock(fd, false); err != nil {
 			syscall.Close(fd)
 			return nil, os.NewSyscallError("setnonblock", err)
 		}
 	}
-	return newPipeFile(fd, path)
+	f, err := newPipeFile(fd, path)
+	if err != nil {
+		return nil, err
+	}
+	if wait {
+		if err := waitWriter(ctx, f); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	return f, nil
 }
 
 // ---- performance: low-latency reads, buffer sizes, splice (issue 7) ----
