@@ -5,9 +5,11 @@ package ipc_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -185,4 +187,128 @@ func openFifoSwapped(t *testing.T) int {
 	// Reading the file above added one event; each is 16 bytes without a
 	// name.
 	return n/16 - 1
+}
+
+func init() {
+	helpers["mkfifo-swap"] = helperMkfifoSwap
+	helpers["mkfifo-noproc"] = helperMkfifoNoProc
+}
+
+// helperMkfifoSwap runs as a user other than root (which would not need
+// the owner's read permission) under umask 477: it creates FIFOs at
+// args[0]/path again and again while a goroutine swaps symbolic links to
+// args[0]/victim in at that path. It prints the victim's mode at the end,
+// which must still be 600.
+func helperMkfifoSwap(args []string) int {
+	dir := args[0]
+	victim := filepath.Join(dir, "victim")
+	if err := os.WriteFile(victim, nil, 0o600); err != nil {
+		fmt.Println(err)
+		return 1
+	}
+	os.Chmod(victim, 0o600)
+	syscall.Umask(0o477)
+	path := filepath.Join(dir, "path")
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tmp := filepath.Join(dir, "tmp")
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			os.Remove(tmp)
+			if os.Symlink(victim, tmp) == nil {
+				os.Rename(tmp, path)
+			}
+		}
+	}()
+	made := 0
+	for i := 0; i < 3000; i++ {
+		os.Remove(path)
+		if ipc.Mkfifo(path, 0o666) == nil {
+			made++
+		}
+	}
+	close(stop)
+	<-done
+	fi, err := os.Stat(victim)
+	if err != nil {
+		fmt.Println(err)
+		return 1
+	}
+	fmt.Printf("%d FIFOs, victim %o\n", made, fi.Mode().Perm())
+	return 0
+}
+
+// TestMkfifoSwappedNotRoot checks that Mkfifo under a umask that denies
+// the owner read permission never changes the mode of a file a symbolic
+// link swapped in at the path leads to.
+func TestMkfifoSwappedNotRoot(t *testing.T) {
+	dir, err := os.MkdirTemp("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	os.Chmod(dir, 0o777)
+	cmd := nobodyCommand(t, "mkfifo-swap", dir)
+	out, err := cmd.Output()
+	if err != nil || !strings.HasSuffix(string(out), "victim 600\n") || strings.HasPrefix(string(out), "0 ") {
+		t.Fatalf("child as nobody: %v: %s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
+// helperMkfifoNoProc runs as a user other than root under umask 477 and
+// without /proc: Mkfifo sets the mode by path in args[0], a directory of
+// its own, and refuses in args[1], a directory everyone may write to,
+// leaving nothing behind.
+func helperMkfifoNoProc(args []string) int {
+	defer ipc.NoProcFD()()
+	syscall.Umask(0o477)
+	own := filepath.Join(args[0], "fifo")
+	if err := ipc.Mkfifo(own, 0o640); err != nil {
+		fmt.Println("own directory:", err)
+		return 1
+	}
+	if fi, err := os.Lstat(own); err != nil || fi.Mode() != os.ModeNamedPipe|0o640 {
+		fmt.Println("own directory:", fi.Mode(), err)
+		return 1
+	}
+	open := filepath.Join(args[1], "fifo")
+	err := ipc.Mkfifo(open, 0o640)
+	if !errors.Is(err, syscall.EPERM) {
+		fmt.Println("open directory:", err)
+		return 1
+	}
+	if _, err := os.Lstat(open); !errors.Is(err, os.ErrNotExist) {
+		fmt.Println("open directory: left behind:", err)
+		return 1
+	}
+	fmt.Println("ok")
+	return 0
+}
+
+// TestMkfifoNoProcNotRoot checks Mkfifo's last resort, without /proc and
+// without the owner's read permission: the mode is set by path only where
+// no other user can swap a file in.
+func TestMkfifoNoProcNotRoot(t *testing.T) {
+	var dirs []string
+	for _, mode := range []os.FileMode{0o700, 0o777} {
+		dir, err := os.MkdirTemp("", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		os.Chmod(dir, mode)
+		dirs = append(dirs, dir)
+	}
+	cmd := nobodyCommand(t, "mkfifo-noproc", dirs...)
+	os.Chown(dirs[0], 65534, 65534)
+	if out, err := cmd.Output(); err != nil || string(out) != "ok\n" {
+		t.Fatalf("child as nobody: %v: %s", err, out)
+	}
 }

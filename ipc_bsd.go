@@ -14,6 +14,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"syscall"
 	"unsafe"
@@ -64,19 +65,21 @@ func sysAccept(fd int) (int, error) {
 
 var errReplaced = errors.New("socket file was replaced before its mode was set")
 
-// chmodSocket sets the mode of the socket file at path after checking that
-// it is still the file described by want.
-//
-// BUG(ipc): On macOS and the BSDs, a file swapped in at the socket's path
-// between that check and chmod(2) gets the mode instead; only a directory
-// writable by others allows that.
+// chmodSocket sets the mode of the socket file (or FIFO) at path after
+// checking that it is still the file described by want. These systems
+// have no O_PATH to hold the file by, so chmod(2) goes by path, and only
+// where the directory keeps other users from swapping a file in between
+// the check and the chmod (dirGuards); elsewhere it refuses.
 func chmodSocket(path string, want *syscall.Stat_t, mode uint32) error {
 	var st syscall.Stat_t
 	if err := syscall.Lstat(path, &st); err != nil {
 		return &os.PathError{Op: "lstat", Path: path, Err: err}
 	}
-	if st.Dev != want.Dev || st.Ino != want.Ino || st.Mode&syscall.S_IFMT != syscall.S_IFSOCK {
+	if st.Dev != want.Dev || st.Ino != want.Ino || st.Mode&syscall.S_IFMT != want.Mode&syscall.S_IFMT {
 		return &os.PathError{Op: "chmod", Path: path, Err: errReplaced}
+	}
+	if !dirGuards(filepath.Dir(path)) {
+		return &os.PathError{Op: "chmod", Path: path, Err: errUnguardedChmod}
 	}
 	if err := syscall.Chmod(path, mode); err != nil {
 		return &os.PathError{Op: "chmod", Path: path, Err: err}

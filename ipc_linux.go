@@ -12,6 +12,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -48,10 +49,12 @@ func sysAccept(fd int) (int, error) {
 
 var errReplaced = errors.New("socket file was replaced before its mode was set")
 
-// chmodSocket sets the mode of the socket file at path, which must still be
-// the file described by want. It opens the file itself with O_PATH and
-// O_NOFOLLOW and changes the mode through /proc/self/fd, so a symbolic link
-// swapped in at path cannot redirect the chmod to another file.
+// chmodSocket sets the mode of the socket file (or FIFO) at path, which
+// must still be the file described by want. It opens the file itself with
+// O_PATH and O_NOFOLLOW and changes the mode through /proc/self/fd, so a
+// symbolic link swapped in at path cannot redirect the chmod to another
+// file. Without /proc it changes the mode by path only where the directory
+// keeps other users from swapping a file in (dirGuards).
 func chmodSocket(path string, want *syscall.Stat_t, mode uint32) error {
 	fd, err := syscall.Open(path, _O_PATH|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
 	if err != nil {
@@ -65,10 +68,12 @@ func chmodSocket(path string, want *syscall.Stat_t, mode uint32) error {
 	if st.Dev != want.Dev || st.Ino != want.Ino {
 		return &os.PathError{Op: "chmod", Path: path, Err: errReplaced}
 	}
-	err = syscall.Chmod("/proc/self/fd/"+strconv.Itoa(fd), mode)
-	if err == syscall.ENOENT {
-		// No /proc: fall back to the path, checked just above.
-		err = syscall.Chmod(path, mode)
+	err = syscall.Chmod(procFDDir+"/"+strconv.Itoa(fd), mode)
+	if err == syscall.ENOENT && !procFDs() {
+		err = errUnguardedChmod
+		if dirGuards(filepath.Dir(path)) {
+			err = syscall.Chmod(path, mode)
+		}
 	}
 	if err != nil {
 		return &os.PathError{Op: "chmod", Path: path, Err: err}

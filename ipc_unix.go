@@ -1477,7 +1477,8 @@ func sysMkfifo(path string, perm uint32) error {
 	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
 	if err == syscall.EACCES {
 		// The umask took the owner's read permission: check, then change
-		// the mode by path.
+		// the mode of the file checked, as for a socket file, which
+		// never follows a symbolic link swapped in.
 		var st syscall.Stat_t
 		if err := syscall.Lstat(path, &st); err != nil {
 			return os.NewSyscallError("lstat", err)
@@ -1485,7 +1486,14 @@ func sysMkfifo(path string, perm uint32) error {
 		if err := checkFifo(&st); err != nil {
 			return err
 		}
-		return os.NewSyscallError("chmod", syscall.Chmod(path, perm))
+		if err := chmodSocket(path, &st, perm); err != nil {
+			removeIfSame(path, &st)
+			if pe, ok := err.(*os.PathError); ok {
+				err = os.NewSyscallError(pe.Op, pe.Err)
+			}
+			return err
+		}
+		return nil
 	}
 	if err != nil {
 		return os.NewSyscallError("open", err)
@@ -1500,14 +1508,38 @@ func sysMkfifo(path string, perm uint32) error {
 	}
 	if err := syscall.Fchmod(fd, perm); err != nil {
 		// Do not leave a FIFO with the wrong mode behind.
-		var cur syscall.Stat_t
-		if syscall.Lstat(path, &cur) == nil && cur.Dev == st.Dev && cur.Ino == st.Ino {
-			syscall.Unlink(path)
-		}
+		removeIfSame(path, &st)
 		return os.NewSyscallError("fchmod", err)
 	}
 	return nil
 }
+
+// removeIfSame removes the file at path if it is still the one st
+// describes.
+func removeIfSame(path string, st *syscall.Stat_t) {
+	var cur syscall.Stat_t
+	if syscall.Lstat(path, &cur) == nil && cur.Dev == st.Dev && cur.Ino == st.Ino {
+		syscall.Unlink(path)
+	}
+}
+
+// dirGuards reports whether no other user can put another file in the
+// place of one in dir: dir belongs to this user or root and is writable by
+// no one else, or has the sticky bit, which lets only a file's owner
+// rename or remove it. A file there that was checked can then be changed
+// by path as safely as through a descriptor.
+func dirGuards(dir string) bool {
+	var st syscall.Stat_t
+	if syscall.Stat(dir, &st) != nil {
+		return false
+	}
+	owner := int(st.Uid) == os.Geteuid() || st.Uid == 0
+	return owner && (st.Mode&0o022 == 0 || st.Mode&syscall.S_ISVTX != 0)
+}
+
+// errUnguardedChmod refuses to change a mode by path where a file swapped
+// in could receive it instead.
+var errUnguardedChmod = &argError{"cannot set the mode safely: no descriptor to set it through, and the directory lets other users replace the file", syscall.EPERM}
 
 // notFifoError refuses a path that is not a FIFO. It unwraps to EINVAL.
 type notFifoError struct{ kind string }
