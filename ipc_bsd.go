@@ -227,6 +227,44 @@ func recvmsgNoName(fd int, p, oob []byte, flags int) (n, oobn, rflags int, err e
 	return n, oobn, rflags, err
 }
 
+// dupFD duplicates fd onto the lowest free descriptor at least min,
+// close-on-exec: from birth with fcntl(F_DUPFD_CLOEXEC) on FreeBSD, NetBSD
+// and DragonFly, which allow direct system calls; under ForkLock on macOS
+// and OpenBSD, whose system calls go through libc, where package syscall
+// has no fcntl with F_DUPFD_CLOEXEC.
+func dupFD(fd, min int) (int, error) {
+	switch runtime.GOOS {
+	case "freebsd", "netbsd", "dragonfly":
+		return dupFcntl(fd, min)
+	}
+	return dupForkLock(fd, min)
+}
+
+// dupForkLock is dupFD where there is no F_DUPFD_CLOEXEC to call: dup(2)
+// until the copy is at least min, then close-on-exec, all under ForkLock
+// so that no process this one starts meanwhile inherits a copy.
+func dupForkLock(fd, min int) (int, error) {
+	syscall.ForkLock.RLock()
+	defer syscall.ForkLock.RUnlock()
+	var low []int
+	defer func() {
+		for _, l := range low {
+			syscall.Close(l)
+		}
+	}()
+	for {
+		nfd, err := syscall.Dup(fd)
+		if err != nil {
+			return -1, os.NewSyscallError("dup", err)
+		}
+		if nfd >= min {
+			syscall.CloseOnExec(nfd)
+			return nfd, nil
+		}
+		low = append(low, nfd)
+	}
+}
+
 // ---- FIFOs (fifo.go) ----
 
 // fifoRef is a FIFO found by path and not yet opened: its status, from

@@ -126,6 +126,10 @@ func sysSocketpair(typ int) ([2]int, error) {
 	return fds, os.NewSyscallError("socketpair", err)
 }
 
+// dupFD duplicates fd onto the lowest free descriptor at least min,
+// close-on-exec from birth.
+func dupFD(fd, min int) (int, error) { return dupFcntl(fd, min) }
+
 // ---- FIFOs (fifo.go) ----
 
 // fifoRef is a FIFO found by path and not yet opened: an O_PATH descriptor

@@ -583,27 +583,21 @@ func newConn(fd int, laddr, raddr *Addr, msg bool) (*Conn, error) {
 }
 
 // dupAbove2 duplicates fd onto a close-on-exec descriptor above 2.
-func dupAbove2(fd int) (int, error) {
-	syscall.ForkLock.RLock()
-	defer syscall.ForkLock.RUnlock()
-	var low []int
-	defer func() {
-		for _, l := range low {
-			syscall.Close(l)
+func dupAbove2(fd int) (int, error) { return dupFD(fd, 3) }
+
+// dupFcntl wraps fcntl(F_DUPFD_CLOEXEC), which makes the copy, the lowest
+// free descriptor at least min, close-on-exec from birth.
+func dupFcntl(fd, min int) (int, error) {
+	for {
+		r, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_DUPFD_CLOEXEC, uintptr(min))
+		switch e {
+		case 0:
+			return int(r), nil
+		case syscall.EINTR:
+			continue
 		}
-	}()
-	nfd := fd
-	for nfd <= 2 {
-		var err error
-		if nfd, err = syscall.Dup(fd); err != nil {
-			return -1, os.NewSyscallError("dup", err)
-		}
-		if nfd <= 2 {
-			low = append(low, nfd)
-		}
+		return -1, os.NewSyscallError("fcntl", e)
 	}
-	syscall.CloseOnExec(nfd)
-	return nfd, nil
 }
 
 func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) {
@@ -905,6 +899,41 @@ func withFDs(files []*os.File, fds []int, fn func([]int) error) error {
 	return ferr
 }
 
+// argFileErr wraps err, an error for op on the argument x, as an
+// *argFileError, with a closed file or socket reported as os.ErrClosed.
+// It returns nil for a nil err.
+func argFileErr(op string, x any, err error) error {
+	if err == nil {
+		return nil
+	}
+	if pe, ok := err.(*os.PathError); ok {
+		err = pe.Err
+	}
+	if isFileClosed(err) || errors.Is(err, net.ErrClosed) {
+		err = os.ErrClosed
+	}
+	return &argFileError{&os.PathError{Op: op, Path: argName(x), Err: err}}
+}
+
+// argName names x, a file or socket passed as an argument: its Name, or
+// its address if it is a connection.
+func argName(x any) string {
+	switch v := x.(type) {
+	case interface{ Name() string }:
+		return v.Name()
+	case interface{ RemoteAddr() net.Addr }:
+		if a := v.RemoteAddr(); a != nil && a.String() != "" {
+			return a.String()
+		}
+	}
+	if v, ok := x.(interface{ LocalAddr() net.Addr }); ok {
+		if a := v.LocalAddr(); a != nil && a.String() != "" {
+			return a.String()
+		}
+	}
+	return "(unnamed)"
+}
+
 // parseControl walks control messages as the kernel lays them out (using
 // the platform's CMSG_LEN and CMSG_SPACE) and returns the descriptors of
 // every SCM_RIGHTS message, the last SCM_CREDENTIALS message and whether
@@ -999,25 +1028,16 @@ func (c *Conn) file() (*os.File, error) {
 	return os.NewFile(uintptr(nfd), c.raddr.Name), nil
 }
 
-// dupCloexec duplicates the descriptor behind rc onto a close-on-exec one.
-// An error of rc itself is returned as it is, for the caller to map.
+// dupCloexec duplicates the descriptor behind rc onto a close-on-exec one
+// above 2. An error of rc itself is returned as it is, for the caller to
+// map.
 func dupCloexec(rc syscall.RawConn) (int, error) {
 	nfd := -1
 	var serr error
-	if err := rc.Control(func(fd uintptr) {
-		syscall.ForkLock.RLock()
-		nfd, serr = syscall.Dup(int(fd))
-		if serr == nil {
-			syscall.CloseOnExec(nfd)
-		}
-		syscall.ForkLock.RUnlock()
-	}); err != nil {
+	if err := rc.Control(func(fd uintptr) { nfd, serr = dupFD(int(fd), 3) }); err != nil {
 		return -1, err
 	}
-	if serr != nil {
-		return -1, os.NewSyscallError("dup", serr)
-	}
-	return nfd, nil
+	return nfd, serr
 }
 
 func sysConnPair(message bool) (*Conn, *Conn, error) {

@@ -338,6 +338,72 @@ func TestRecvFilesMaxFiles(t *testing.T) {
 	}
 }
 
+// TestDupWithoutForkLock duplicates descriptors (Conn.File, FileConn)
+// while syscall.ForkLock is held for writing, as os/exec holds it while it
+// starts a process: with F_DUPFD_CLOEXEC the copies are close-on-exec from
+// birth and need no lock, so the calls finish. The copies are
+// close-on-exec and above the standard descriptors.
+func TestDupWithoutForkLock(t *testing.T) {
+	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" || runtime.GOOS == "openbsd" {
+		t.Skip("system calls go through libc here, which has no F_DUPFD_CLOEXEC call in package syscall; ForkLock is used")
+	}
+	a, b, err := ipc.ConnPair(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	defer b.Close()
+	syscall.ForkLock.Lock()
+	locked := true
+	defer func() {
+		if locked {
+			syscall.ForkLock.Unlock()
+		}
+	}()
+	done := make(chan []*os.File, 1)
+	go func() {
+		var files []*os.File
+		f, err := a.File()
+		if err != nil {
+			t.Error(err)
+		} else {
+			files = append(files, f)
+			c, err := ipc.FileConn(f)
+			if err != nil {
+				t.Error(err)
+			} else {
+				c.Close()
+			}
+		}
+		done <- files
+	}()
+	buf := make([]byte, 1<<20)
+	for {
+		select {
+		case files := <-done:
+			syscall.ForkLock.Unlock()
+			locked = false
+			for _, f := range files {
+				fd := int(f.Fd())
+				flags, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_GETFD, 0)
+				if e != 0 || flags&syscall.FD_CLOEXEC == 0 || fd <= 2 {
+					t.Errorf("copy %d: flags %#x, %v; want close-on-exec and above 2", fd, flags, e)
+				}
+				f.Close()
+			}
+			return
+		default:
+		}
+		n := runtime.Stack(buf, true)
+		for _, g := range strings.Split(string(buf[:n]), "\n\n") {
+			if strings.Contains(g, "ipc.dupCloexec") && strings.Contains(g, "RWMutex") {
+				t.Fatalf("a duplication waits for ForkLock:\n%s", g)
+			}
+		}
+		runtime.Gosched()
+	}
+}
+
 // helperPairChild gets a connection as descriptor 3 and exercises file
 // passing from the child's side:
 //   - it receives a regular file, a pipe's write end and a connected socket

@@ -4,7 +4,6 @@ package ipc
 
 import (
 	"context"
-	"errors"
 	"io"
 	"math"
 	"net"
@@ -967,41 +966,6 @@ type argFileError struct{ err *os.PathError }
 
 func (e *argFileError) Error() string { return e.err.Error() }
 func (e *argFileError) Unwrap() error { return e.err }
-
-// argFileErr wraps err, an error for op on the argument x, as an
-// *argFileError, with a closed file or socket reported as os.ErrClosed.
-// It returns nil for a nil err.
-func argFileErr(op string, x any, err error) error {
-	if err == nil {
-		return nil
-	}
-	if pe, ok := err.(*os.PathError); ok {
-		err = pe.Err
-	}
-	if isFileClosed(err) || errors.Is(err, net.ErrClosed) {
-		err = os.ErrClosed
-	}
-	return &argFileError{&os.PathError{Op: op, Path: argName(x), Err: err}}
-}
-
-// argName names x, a file or socket passed as an argument: its Name, or
-// its address if it is a connection.
-func argName(x any) string {
-	switch v := x.(type) {
-	case interface{ Name() string }:
-		return v.Name()
-	case interface{ RemoteAddr() net.Addr }:
-		if a := v.RemoteAddr(); a != nil && a.String() != "" {
-			return a.String()
-		}
-	}
-	if v, ok := x.(interface{ LocalAddr() net.Addr }); ok {
-		if a := v.LocalAddr(); a != nil && a.String() != "" {
-			return a.String()
-		}
-	}
-	return "(unnamed)"
-}
 
 var (
 	_ net.PacketConn = (*PacketConn)(nil)
