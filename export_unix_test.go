@@ -4,6 +4,8 @@
 
 package ipc
 
+import "syscall"
+
 // ResolveName exposes name resolution to the fuzz test; it never creates
 // the private directory.
 func ResolveName(name string) (path string, abstract bool, err error) {
@@ -30,3 +32,13 @@ func RecvBufCap(c *Conn) int {
 
 // MaxFilesPerMsg is the most descriptors one message carries here.
 var MaxFilesPerMsg = maxFilesPerMsg
+
+// InheritPollable exposes InheritedFile's choice for a pipe or FIFO, given
+// whether FIFOs may go on the poller (macOS: no).
+func InheritPollable(named, fifos bool) bool {
+	st := syscall.Stat_t{Mode: syscall.S_IFIFO}
+	if named {
+		st.Dev = 1
+	}
+	return inheritPollable(&st, fifos)
+}

@@ -504,3 +504,20 @@ func helperFifoReader(args []string) int {
 	waitStdin()
 	return 0
 }
+
+// TestInheritPollable checks InheritedFile's choice of poller for pipes
+// and FIFOs: on a system whose kqueue mishandles FIFOs (macOS) a named
+// FIFO stays off the poller, consistently with OpenFifo, while an unnamed
+// pipe (st_dev 0 there) goes on it; elsewhere both go on it.
+func TestInheritPollable(t *testing.T) {
+	for _, c := range []struct{ named, fifos, want bool }{
+		{false, true, true},
+		{true, true, true},
+		{false, false, true},
+		{true, false, false},
+	} {
+		if got := ipc.InheritPollable(c.named, c.fifos); got != c.want {
+			t.Errorf("named FIFO %v, FIFOs pollable %v: on the poller %v; want %v", c.named, c.fifos, got, c.want)
+		}
+	}
+}

@@ -1467,9 +1467,10 @@ func sysInheritedFile(token, name string) (*os.File, error) {
 	syscall.CloseOnExec(fd)
 	// Only pipes and sockets go on the poller: the non-blocking mode is
 	// shared with every holder of the open file, and a terminal, say, may
-	// be shared with a shell that expects it blocking.
+	// be shared with a shell that expects it blocking. os.NewFile puts a
+	// descriptor on the poller if and only if it is non-blocking.
 	if t := st.Mode & syscall.S_IFMT; t == syscall.S_IFIFO || t == syscall.S_IFSOCK {
-		if err := syscall.SetNonblock(fd, true); err != nil {
+		if err := syscall.SetNonblock(fd, inheritPollable(&st, fifoPollable)); err != nil {
 			return nil, os.NewSyscallError("setnonblock", err)
 		}
 	}
@@ -1479,6 +1480,19 @@ func sysInheritedFile(token, name string) (*os.File, error) {
 // fifoPollable: macOS's kqueue does not report a FIFO's last writer going
 // away (go.dev/issue/24164), so FIFOs stay off the poller there.
 const fifoPollable = runtime.GOOS != "darwin" && runtime.GOOS != "ios"
+
+// inheritPollable reports whether InheritedFile puts a pipe, FIFO or
+// socket with status st on the poller, where fifos tells whether FIFOs
+// may go there (fifoPollable). An unnamed pipe always may: macOS's kqueue
+// handles pipes, as os.Pipe relies on there. macOS reports the same file
+// type for both and tells them apart by the device: an unnamed pipe lives
+// on none (st_dev 0), a FIFO on its file system's.
+func inheritPollable(st *syscall.Stat_t, fifos bool) bool {
+	if st.Mode&syscall.S_IFMT != syscall.S_IFIFO {
+		return true
+	}
+	return fifos || st.Dev == 0
+}
 
 func sysMkfifo(path string, perm uint32) error {
 	// Group and others get perm less the umask's bits at first, never more
