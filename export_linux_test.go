@@ -14,3 +14,11 @@ func NoProcFD() (restore func()) {
 	procFDDir = "/nonexistent/proc/self/fd"
 	return func() { procFDDir = old }
 }
+
+// NoDirectRecvmsg makes recvmsg go the way it goes on kernels without a
+// recvmsg system call of its own (s390x before Linux 4.3) until the
+// returned function is called.
+func NoDirectRecvmsg() (restore func()) {
+	noDirectRecvmsg.Store(true)
+	return func() { noDirectRecvmsg.Store(false) }
+}

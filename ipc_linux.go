@@ -273,6 +273,29 @@ func readable(fd int) (bool, error) {
 	}
 }
 
+// ---- recvmsg ----
+
+// noDirectRecvmsg is set once the kernel has reported that it has no
+// recvmsg system call of its own (s390x before Linux 4.3, where only
+// socketcall(2) reaches it); recvmsgSyscall then does the work.
+var noDirectRecvmsg atomic.Bool
+
+// recvmsgSyscall is recvmsgNoName by way of syscall.Recvmsg, which uses
+// socketcall(2) where the architecture needs it, at the cost of allocating
+// the sender's address when the sender has a name. With an empty p and a
+// control buffer, syscall.Recvmsg reads one byte into a buffer of its own,
+// so that descriptors can come with it; on a message socket that is the
+// message, which did not fit and is reported as truncated, as it would be
+// without the byte. (On a stream socket the byte would be lost, but recvMsg
+// never reads a stream into an empty buffer.)
+func recvmsgSyscall(fd int, p, oob []byte, flags int) (n, oobn, rflags int, err error) {
+	n, oobn, rflags, _, err = syscall.Recvmsg(fd, p, oob, flags)
+	if err == nil && n > len(p) {
+		n, rflags = len(p), rflags|syscall.MSG_TRUNC
+	}
+	return n, oobn, rflags, err
+}
+
 // ---- signals (signal.go) ----
 
 // The real-time signals RealtimeSignal hands out. The kernel's are 32 to 64

@@ -745,6 +745,11 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int
 	if maxFiles < 0 && !c.msg && cred == nil {
 		return 0, nil, false, errNotMessage
 	}
+	if len(b) == 0 && !c.msg {
+		// As Read: nothing to read into on a stream, so nothing is read,
+		// descriptors included (they come with a byte).
+		return 0, nil, false, nil
+	}
 	space := 0
 	if c.passCred.Load() || cred != nil {
 		space += credSpace // Linux: every message carries SCM_CREDENTIALS

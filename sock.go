@@ -842,7 +842,8 @@ func (c *Conn) SendFiles(b []byte, files ...*os.File) (int, error) {
 // the buffer for them is sized by that number, a few KiB at most. A
 // maxFiles of 0 accepts data only: files that arrive with it are refused
 // as surplus ones are. A negative maxFiles is an error wrapping
-// [syscall.EINVAL].
+// [syscall.EINVAL]. On a stream connection an empty b reads nothing, as
+// with Read: files come with a byte of data.
 //
 // Nothing leaks: if more files arrive than maxFiles, or the kernel had to
 // drop some because the control buffer was too small, every descriptor that
