@@ -12,6 +12,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
@@ -208,4 +209,112 @@ func TestDatagramReclaim(t *testing.T) {
 		t.Fatalf("reclaim of a stale datagram socket: %v", err)
 	}
 	p.Close()
+}
+
+func init() { helpers["dgram-relative"] = helperDgramRelative }
+
+// helperDgramRelative binds a datagram socket to the relative path
+// client.sock with package net, as a program in another language would,
+// sends "hi" to args[0], says sent, and prints the reply it gets.
+func helperDgramRelative(args []string) int {
+	c, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Net: "unixgram", Name: "client.sock"})
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	defer c.Close()
+	if _, err := c.WriteToUnix([]byte("hi"), &net.UnixAddr{Net: "unixgram", Name: args[0]}); err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	fmt.Println("sent")
+	buf := make([]byte, 64)
+	n, err := c.Read(buf)
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	fmt.Printf("got %s\n", buf[:n])
+	waitStdin()
+	return 0
+}
+
+// namedAddr is a net.Addr of another type than *ipc.Addr, whose String is
+// a local socket name.
+type namedAddr string
+
+func (a namedAddr) Network() string { return "unixgram" }
+func (a namedAddr) String() string  { return string(a) }
+
+// TestDatagramReplyToRelativeName answers a sender in another process that
+// bound a relative path without a slash: the *ipc.Addr from ReadFrom must
+// reach that very socket, not the bare name's socket in the private
+// directory. The kernel resolves the relative path against the working
+// directory, so both processes run in the same one.
+func TestDatagramReplyToRelativeName(t *testing.T) {
+	dir, err := os.MkdirTemp("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	t.Chdir(dir)
+	p, err := ipc.ListenPacket(filepath.Join(dir, "srv.sock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	cmd := helperCommand(t, "dgram-relative", p.LocalAddr().String())
+	cmd.Dir = dir
+	c, line := startChild(t, cmd)
+	if line != "sent" {
+		t.Fatal(line)
+	}
+	buf := make([]byte, 64)
+	n, from, err := p.ReadFrom(buf)
+	if err != nil || string(buf[:n]) != "hi" {
+		t.Fatalf("ReadFrom = %q, %v", buf[:n], err)
+	}
+	if from.String() != "client.sock" {
+		t.Fatalf("sender's address %q; want client.sock", from)
+	}
+	if _, err := p.WriteTo([]byte("echo"), from); err != nil {
+		t.Fatalf("WriteTo(%q): %v", from, err)
+	}
+	if got, err := c.out.ReadString('\n'); err != nil || got != "got echo\n" {
+		t.Fatalf("child: %q, %v; want got echo", got, err)
+	}
+	c.finish()
+
+	// A *net.UnixAddr is an OS name too.
+	me, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Net: "unixgram", Name: "me.sock"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer me.Close()
+	if _, err := p.WriteTo([]byte("unix"), &net.UnixAddr{Net: "unixgram", Name: "me.sock"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := me.Read(buf); err != nil || string(buf[:n]) != "unix" {
+		t.Fatalf("Read = %q, %v", buf[:n], err)
+	}
+
+	// Any other net.Addr is a local socket name, resolved as Listen does.
+	name := uniqueName("dgram-bare")
+	bare, err := ipc.ListenPacket(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bare.Close()
+	if _, err := p.WriteTo([]byte("bare"), namedAddr(name)); err != nil {
+		t.Fatal(err)
+	}
+	if n, _, err := bare.ReadFrom(buf); err != nil || string(buf[:n]) != "bare" {
+		t.Fatalf("ReadFrom = %q, %v", buf[:n], err)
+	}
+
+	// An unnamed sender cannot be answered.
+	for _, a := range []net.Addr{&ipc.Addr{Net: "unixgram"}, &net.UnixAddr{Net: "unixgram"}} {
+		_, err := p.WriteTo([]byte("x"), a)
+		wantErr(t, err, "write", syscall.EINVAL)
+	}
 }

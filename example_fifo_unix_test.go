@@ -42,7 +42,7 @@ func ExampleOpenFifo() {
 	defer cancel()
 	w, err := ipc.OpenFifo(ctx, path, os.O_WRONLY)
 	if err != nil {
-		log.Fatal(err) // errors.Is(err, context.DeadlineExceeded): no reader came
+		log.Fatal(err) // errors.Is(err, os.ErrDeadlineExceeded): no reader came
 	}
 	fmt.Fprintln(w, "hello through a FIFO")
 	w.Close()

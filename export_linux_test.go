@@ -15,3 +15,19 @@ func SetSignalOS(goos string) (restore func()) {
 	sigOS = goos
 	return func() { sigOS = old }
 }
+
+// NoProcFD makes OpenFifo behave as without /proc until the returned
+// function is called.
+func NoProcFD() (restore func()) {
+	old := procFDDir
+	procFDDir = "/nonexistent/proc/self/fd"
+	return func() { procFDDir = old }
+}
+
+// NoDirectRecvmsg makes recvmsg go the way it goes on kernels without a
+// recvmsg system call of its own (s390x before Linux 4.3) until the
+// returned function is called.
+func NoDirectRecvmsg() (restore func()) {
+	noDirectRecvmsg.Store(true)
+	return func() { noDirectRecvmsg.Store(false) }
+}

@@ -4,7 +4,10 @@
 
 package ipc
 
-import "errors"
+import (
+	"errors"
+	"syscall"
+)
 
 // ResolveName exposes name resolution to the fuzz test; it never creates
 // the private directory.
@@ -36,4 +39,26 @@ func ReclaimLockPath(path string) (string, error) {
 func SetBoundHook(f func(path string)) (restore func()) {
 	testHookBound = f
 	return func() { testHookBound = nil }
+}
+
+// RecvBufCap returns the capacity of c's control buffer for RecvFiles, 0
+// before the first RecvFiles.
+func RecvBufCap(c *Conn) int {
+	if c.rx == nil {
+		return 0
+	}
+	return cap(c.rx.big)
+}
+
+// MaxFilesPerMsg is the most descriptors one message carries here.
+var MaxFilesPerMsg = maxFilesPerMsg
+
+// InheritPollable exposes InheritedFile's choice for a pipe or FIFO, given
+// whether FIFOs may go on the poller (macOS: no).
+func InheritPollable(named, fifos bool) bool {
+	st := syscall.Stat_t{Mode: syscall.S_IFIFO}
+	if named {
+		st.Dev = 1
+	}
+	return inheritPollable(&st, fifos)
 }

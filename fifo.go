@@ -34,24 +34,47 @@ func Mkfifo(path string, perm os.FileMode) error {
 	return nil
 }
 
-// OpenFifo opens the FIFO at path for reading (flag [os.O_RDONLY]) or
-// writing ([os.O_WRONLY]) without ever blocking an OS thread. Other flags,
-// [os.O_RDWR] among them, are an error wrapping [syscall.EINVAL]: POSIX
-// leaves a FIFO opened for both undefined.
+// WaitForWriter is a flag for [OpenFifo]: os.O_RDONLY|WaitForWriter opens
+// a FIFO for reading and waits for a writer, as opening it in blocking mode
+// would, without holding a thread.
+const WaitForWriter = 0x40000000
+
+// OpenFifo opens the FIFO at path for reading (flag [os.O_RDONLY], or
+// os.O_RDONLY|[WaitForWriter]) or writing ([os.O_WRONLY]) without ever
+// blocking an OS thread. Other flags, [os.O_RDWR] among them, are an error
+// wrapping [syscall.EINVAL]: POSIX leaves a FIFO opened for both undefined.
 //
-//   - For reading it opens at once. Until a writer has opened the FIFO,
-//     Read may report [io.EOF] (Linux does), just as after the last writer
-//     has closed it; have the writer announce itself through another channel
-//     if the reader must not start early.
 //   - For writing it waits until a reader has the FIFO open, trying again
 //     at growing intervals (from 50µs up to 10ms apart) without holding a
-//     thread, until ctx ends; then the error wraps ctx.Err().
+//     thread, until ctx ends.
+//   - For reading it opens at once. Until a writer has opened the FIFO,
+//     Read may report [io.EOF] (Linux does), just as after the last writer
+//     has closed it.
+//   - For reading with WaitForWriter it waits, parked on the runtime's
+//     poller, until a writer has written to the FIFO, or has opened it and
+//     closed it again, or until ctx ends: until Read has something to
+//     report, data or a true end of file (a writer that opened the FIFO and
+//     closed it without writing). A writer that holds the FIFO open without
+//     writing keeps it waiting. WaitForWriter works on Linux and Android;
+//     elsewhere it is an error satisfying errors.Is(err, errors.ErrUnsupported).
 //
-// A path that exists but is not a FIFO, such as a regular file, a directory
-// or a socket, is refused with an error wrapping [syscall.EINVAL] before
-// anything is opened: nothing is read from or written to it. The check is
-// repeated on the opened file, and a file swapped in at path in between is
-// closed again and refused the same way.
+// When ctx ends the wait, the error wraps ctx.Err(); a deadline that passed
+// gives an error matching both [context.DeadlineExceeded] and
+// [os.ErrDeadlineExceeded], as Dial's does.
+//
+// Only a FIFO is ever opened. Anything else at path (a regular file, a
+// directory, a socket, a device) is refused with an error wrapping
+// [syscall.EINVAL], and so is a symbolic link as the last component of path,
+// even one leading to a FIFO; symbolic links to the directories on the way
+// are followed, as by any open. On Linux the FIFO is found with an O_PATH
+// descriptor, which opens nothing, checked, and then opened through
+// /proc/self/fd, so a file swapped in at path meanwhile is never opened.
+// Elsewhere, and on Linux without /proc, the path is checked, then opened
+// again without following a symbolic link, and the opened file must be the
+// one checked: a file swapped in between those two steps is opened and
+// closed at once, untouched, and refused the same way. The FIFO is opened
+// with O_NOCTTY, so a terminal never becomes the process's controlling
+// terminal through OpenFifo.
 //
 // The file is close-on-exec and non-blocking, on the runtime's poller, so
 // its Read and Write honour deadlines and Close unblocks them. Writing after
@@ -68,8 +91,8 @@ func OpenFifo(ctx context.Context, path string, flag int) (*os.File, error) {
 	if ctx == nil {
 		panic("ipc: nil context")
 	}
-	if flag != os.O_RDONLY && flag != os.O_WRONLY {
-		return nil, &os.PathError{Op: "open", Path: path, Err: &argError{"OpenFifo flag must be os.O_RDONLY or os.O_WRONLY", syscall.EINVAL}}
+	if flag != os.O_RDONLY && flag != os.O_WRONLY && flag != os.O_RDONLY|WaitForWriter {
+		return nil, &os.PathError{Op: "open", Path: path, Err: &argError{"OpenFifo flag must be os.O_RDONLY, os.O_RDONLY|ipc.WaitForWriter or os.O_WRONLY", syscall.EINVAL}}
 	}
 	f, err := sysOpenFifo(ctx, path, flag)
 	if err != nil {

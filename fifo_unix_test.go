@@ -14,6 +14,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -197,8 +198,13 @@ func TestOpenFifoTimeout(t *testing.T) {
 		t.Fatal("OpenFifo for writing without a reader succeeded")
 	}
 	var pe *os.PathError
-	if !errors.As(err, &pe) || pe.Op != "open" || pe.Path != path || pe.Err != context.DeadlineExceeded {
-		t.Fatalf("OpenFifo: %v; want an open *os.PathError wrapping context.DeadlineExceeded", err)
+	if !errors.As(err, &pe) || pe.Op != "open" || pe.Path != path ||
+		!errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("OpenFifo: %v; want an open *os.PathError matching context.DeadlineExceeded and os.ErrDeadlineExceeded", err)
+	}
+	var te interface{ Timeout() bool }
+	if !errors.As(err, &te) || !te.Timeout() {
+		t.Errorf("OpenFifo: %v; want a timeout error", err)
 	}
 	if el := time.Since(start); el < d {
 		t.Errorf("OpenFifo returned after %v; want at least %v", el, d)
@@ -243,7 +249,13 @@ func TestOpenFifoNotFifo(t *testing.T) {
 	if err := os.Symlink(file, link); err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range []string{file, dir, sock, link, os.DevNull} {
+	// A symbolic link is refused even when it leads to a FIFO: only the
+	// FIFO's own name is followed to it.
+	fifoLink := filepath.Join(dir, "fifolink")
+	if err := os.Symlink(mkfifo(t), fifoLink); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{file, dir, sock, link, fifoLink, os.DevNull} {
 		for _, flag := range []int{os.O_RDONLY, os.O_WRONLY} {
 			f, err := ipc.OpenFifo(context.Background(), path, flag)
 			if err == nil {
@@ -261,14 +273,126 @@ func TestOpenFifoNotFifo(t *testing.T) {
 		t.Errorf("the regular file now holds %q, %v", b, err)
 	}
 
+	for _, path := range []string{link, fifoLink} {
+		if _, err := ipc.OpenFifo(context.Background(), path, os.O_RDONLY); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+			t.Errorf("OpenFifo(%s): %v; want it to say symbolic link", path, err)
+		}
+	}
+
 	path := mkfifo(t)
-	for _, flag := range []int{os.O_RDWR, os.O_WRONLY | os.O_CREATE, os.O_RDONLY | syscall.O_NONBLOCK, -1} {
+	for _, flag := range []int{os.O_RDWR, os.O_WRONLY | os.O_CREATE, os.O_RDONLY | syscall.O_NONBLOCK, -1,
+		os.O_WRONLY | ipc.WaitForWriter, os.O_RDWR | ipc.WaitForWriter} {
 		if _, err := ipc.OpenFifo(context.Background(), path, flag); !errors.Is(err, syscall.EINVAL) {
 			t.Errorf("OpenFifo with flag %#x: %v; want EINVAL", flag, err)
 		}
 	}
 	if _, err := ipc.OpenFifo(context.Background(), filepath.Join(dir, "missing"), os.O_WRONLY); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("OpenFifo of a missing path: %v; want os.ErrNotExist", err)
+	}
+}
+
+// TestOpenFifoSymlinkedDir opens a FIFO through a symbolic link to its
+// directory: links before the last component are followed.
+func TestOpenFifoSymlinkedDir(t *testing.T) {
+	path := mkfifo(t)
+	dirLink := filepath.Join(t.TempDir(), "dir")
+	if err := os.Symlink(filepath.Dir(path), dirLink); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ipc.OpenFifo(context.Background(), filepath.Join(dirLink, filepath.Base(path)), os.O_RDONLY)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+}
+
+// TestOpenFifoWaitForWriter opens FIFOs for reading with WaitForWriter:
+// OpenFifo waits, parked on the poller, until a writer in another process
+// (a shell) has written or has come and gone, and its context ends the
+// wait. Without the flag it returns at once.
+func TestOpenFifoWaitForWriter(t *testing.T) {
+	if runtime.GOOS != "linux" && runtime.GOOS != "android" {
+		_, err := ipc.OpenFifo(context.Background(), mkfifo(t), os.O_RDONLY|ipc.WaitForWriter)
+		if !errors.Is(err, errors.ErrUnsupported) {
+			t.Fatalf("OpenFifo with WaitForWriter on %s: %v; want errors.ErrUnsupported", runtime.GOOS, err)
+		}
+		return
+	}
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip(err)
+	}
+	for _, tc := range []struct{ script, want string }{
+		{`echo hi > "$1"`, "hi\n"},
+		{`: > "$1"`, ""}, // opens and closes without writing
+	} {
+		path := mkfifo(t)
+		type result struct {
+			f   *os.File
+			err error
+		}
+		rc := make(chan result, 1)
+		go func() {
+			f, err := ipc.OpenFifo(context.Background(), path, os.O_RDONLY|ipc.WaitForWriter)
+			rc <- result{f, err}
+		}()
+		waitParked(t, "IO wait", "ipc.waitWriter")
+		select {
+		case res := <-rc:
+			t.Fatalf("OpenFifo returned before any writer: %v", res.err)
+		default:
+		}
+		cmd := exec.Command(sh, "-c", tc.script, "sh", path)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v %s", tc.script, err, out)
+		}
+		res := <-rc
+		if res.err != nil {
+			t.Fatal(res.err)
+		}
+		b, err := io.ReadAll(res.f)
+		res.f.Close()
+		if err != nil || string(b) != tc.want {
+			t.Errorf("%s: read %q, %v", tc.script, b, err)
+		}
+	}
+
+	// The context ends the wait, with nothing left behind.
+	path := mkfifo(t)
+	pollerUp(t)
+	fds := countFDs(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		f, err := ipc.OpenFifo(ctx, path, os.O_RDONLY|ipc.WaitForWriter)
+		if err == nil {
+			f.Close()
+		}
+		errc <- err
+	}()
+	waitParked(t, "IO wait", "ipc.waitWriter")
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Errorf("OpenFifo after cancel: %v; want context.Canceled", err)
+	}
+	ctx, cancel = context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	_, err = ipc.OpenFifo(ctx, path, os.O_RDONLY|ipc.WaitForWriter)
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("OpenFifo past its deadline: %v; want context.DeadlineExceeded and os.ErrDeadlineExceeded", err)
+	}
+	if got := countFDs(t); got != fds {
+		t.Errorf("descriptors: %d before, %d after", fds, got)
+	}
+
+	// Without the flag, no writer: Read reports io.EOF at once.
+	r, err := ipc.OpenFifo(context.Background(), path, os.O_RDONLY)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if n, err := r.Read(make([]byte, 1)); n != 0 || err != io.EOF {
+		t.Errorf("Read without a writer = %d, %v; want io.EOF", n, err)
 	}
 }
 
@@ -379,4 +503,21 @@ func helperFifoReader(args []string) int {
 	fmt.Println(n, hex.EncodeToString(h.Sum(nil)))
 	waitStdin()
 	return 0
+}
+
+// TestInheritPollable checks InheritedFile's choice of poller for pipes
+// and FIFOs: on a system whose kqueue mishandles FIFOs (macOS) a named
+// FIFO stays off the poller, consistently with OpenFifo, while an unnamed
+// pipe (st_dev 0 there) goes on it; elsewhere both go on it.
+func TestInheritPollable(t *testing.T) {
+	for _, c := range []struct{ named, fifos, want bool }{
+		{false, true, true},
+		{true, true, true},
+		{false, false, true},
+		{true, false, false},
+	} {
+		if got := ipc.InheritPollable(c.named, c.fifos); got != c.want {
+			t.Errorf("named FIFO %v, FIFOs pollable %v: on the poller %v; want %v", c.named, c.fifos, got, c.want)
+		}
+	}
 }

@@ -36,7 +36,8 @@
 // started, so that EOF arrives when the child exits. No end is inherited by
 // any other process. [Mkfifo] creates a FIFO with exactly the permissions
 // given and [OpenFifo] opens one without blocking a thread, waiting for a
-// reader through a context (Unix only).
+// reader, or with [WaitForWriter] for a writer (Linux), through a context
+// (Unix only).
 //
 // # Names
 //

@@ -10,9 +10,11 @@
 package ipc
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"syscall"
 	"unsafe"
@@ -72,19 +74,21 @@ func presetMode(fd int, mode uint32) error { return nil }
 
 var errReplaced = errors.New("socket file was replaced before its mode was set")
 
-// chmodSocket sets the mode of the socket file at path after checking that
-// it is still the file described by want.
-//
-// BUG(ipc): On macOS and the BSDs, a file swapped in at the socket's path
-// between that check and chmod(2) gets the mode instead; only a directory
-// writable by others allows that.
+// chmodSocket sets the mode of the socket file (or FIFO) at path after
+// checking that it is still the file described by want. These systems
+// have no O_PATH to hold the file by, so chmod(2) goes by path, and only
+// where the directory keeps other users from swapping a file in between
+// the check and the chmod (dirGuards); elsewhere it refuses.
 func chmodSocket(path string, want *syscall.Stat_t, mode uint32) error {
 	var st syscall.Stat_t
 	if err := syscall.Lstat(path, &st); err != nil {
 		return &os.PathError{Op: "lstat", Path: path, Err: err}
 	}
-	if st.Dev != want.Dev || st.Ino != want.Ino || st.Mode&syscall.S_IFMT != syscall.S_IFSOCK {
+	if st.Dev != want.Dev || st.Ino != want.Ino || st.Mode&syscall.S_IFMT != want.Mode&syscall.S_IFMT {
 		return &os.PathError{Op: "chmod", Path: path, Err: errReplaced}
+	}
+	if !dirGuards(filepath.Dir(path)) {
+		return &os.PathError{Op: "chmod", Path: path, Err: errUnguardedChmod}
 	}
 	if err := syscall.Chmod(path, mode); err != nil {
 		return &os.PathError{Op: "chmod", Path: path, Err: err}
@@ -254,6 +258,85 @@ func recvmsgNoName(fd int, p, oob []byte, flags int) (n, oobn, rflags int, err e
 	n, oobn, rflags, _, err = syscall.Recvmsg(fd, p, oob, flags)
 	return n, oobn, rflags, err
 }
+
+// dupFD duplicates fd onto the lowest free descriptor at least min,
+// close-on-exec: from birth with fcntl(F_DUPFD_CLOEXEC) on FreeBSD, NetBSD
+// and DragonFly, which allow direct system calls; under ForkLock on macOS
+// and OpenBSD, whose system calls go through libc, where package syscall
+// has no fcntl with F_DUPFD_CLOEXEC.
+func dupFD(fd, min int) (int, error) {
+	switch runtime.GOOS {
+	case "freebsd", "netbsd", "dragonfly":
+		return dupFcntl(fd, min)
+	}
+	return dupForkLock(fd, min)
+}
+
+// dupForkLock is dupFD where there is no F_DUPFD_CLOEXEC to call: dup(2)
+// until the copy is at least min, then close-on-exec, all under ForkLock
+// so that no process this one starts meanwhile inherits a copy.
+func dupForkLock(fd, min int) (int, error) {
+	syscall.ForkLock.RLock()
+	defer syscall.ForkLock.RUnlock()
+	var low []int
+	defer func() {
+		for _, l := range low {
+			syscall.Close(l)
+		}
+	}()
+	for {
+		nfd, err := syscall.Dup(fd)
+		if err != nil {
+			return -1, os.NewSyscallError("dup", err)
+		}
+		if nfd >= min {
+			syscall.CloseOnExec(nfd)
+			return nfd, nil
+		}
+		low = append(low, nfd)
+	}
+}
+
+// ---- FIFOs (fifo.go) ----
+
+// fifoRef is a FIFO found by path and not yet opened: its status, from
+// lstat(2). These systems have no O_PATH to hold the file itself, so open
+// opens the path again, not following a symbolic link, and the caller
+// compares the file it got with st.
+type fifoRef struct{ st syscall.Stat_t }
+
+// lookFifo returns a fifoRef for path, refusing anything but a FIFO.
+func lookFifo(path string) (*fifoRef, error) {
+	r := &fifoRef{}
+	if err := syscall.Lstat(path, &r.st); err != nil {
+		return nil, err
+	}
+	if err := checkFifo(&r.st); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *fifoRef) open(path string, flag int) (int, error) {
+	fd, err := syscall.Open(path, flag|syscall.O_NOFOLLOW, 0)
+	return fd, reopenErr(path, &r.st, err)
+}
+
+func (r *fifoRef) close() {}
+
+// noFollowErr reports whether err is how open(2) with O_NOFOLLOW refuses a
+// symbolic link: ELOOP as POSIX says, EMLINK on FreeBSD and DragonFly,
+// EFTYPE on NetBSD.
+func noFollowErr(err error) bool {
+	return err == syscall.ELOOP || err == syscall.EMLINK || err == syscall.EFTYPE
+}
+
+// fifoWaitOK: whether a reader that no writer has opened the FIFO for
+// yet sees an end of file or waits differs among these systems, and
+// OpenFifo's WaitForWriter is not offered.
+const fifoWaitOK = false
+
+func waitWriter(ctx context.Context, f *os.File) error { return errors.ErrUnsupported }
 
 // ---- signals (signal.go) ----
 

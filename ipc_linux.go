@@ -7,15 +7,19 @@
 package ipc
 
 import (
+	"context"
 	"errors"
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
+	"unsafe"
 )
 
 // abstractNames tells resolveName that "@name" is an abstract socket.
@@ -59,10 +63,12 @@ func presetMode(fd int, mode uint32) error { return syscall.Fchmod(fd, mode) }
 
 var errReplaced = errors.New("socket file was replaced before its mode was set")
 
-// chmodSocket sets the mode of the socket file at path, which must still be
-// the file described by want. It opens the file itself with O_PATH and
-// O_NOFOLLOW and changes the mode through /proc/self/fd, so a symbolic link
-// swapped in at path cannot redirect the chmod to another file.
+// chmodSocket sets the mode of the socket file (or FIFO) at path, which
+// must still be the file described by want. It opens the file itself with
+// O_PATH and O_NOFOLLOW and changes the mode through /proc/self/fd, so a
+// symbolic link swapped in at path cannot redirect the chmod to another
+// file. Without /proc it changes the mode by path only where the directory
+// keeps other users from swapping a file in (dirGuards).
 func chmodSocket(path string, want *syscall.Stat_t, mode uint32) error {
 	fd, err := syscall.Open(path, _O_PATH|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
 	if err != nil {
@@ -76,10 +82,12 @@ func chmodSocket(path string, want *syscall.Stat_t, mode uint32) error {
 	if st.Dev != want.Dev || st.Ino != want.Ino {
 		return &os.PathError{Op: "chmod", Path: path, Err: errReplaced}
 	}
-	err = syscall.Chmod("/proc/self/fd/"+strconv.Itoa(fd), mode)
-	if err == syscall.ENOENT {
-		// No /proc: fall back to the path, checked just above.
-		err = syscall.Chmod(path, mode)
+	err = syscall.Chmod(procFDDir+"/"+strconv.Itoa(fd), mode)
+	if err == syscall.ENOENT && !procFDs() {
+		err = errUnguardedChmod
+		if dirGuards(filepath.Dir(path)) {
+			err = syscall.Chmod(path, mode)
+		}
 	}
 	if err != nil {
 		return &os.PathError{Op: "chmod", Path: path, Err: err}
@@ -130,6 +138,176 @@ func initMsgConn(fd int) error {
 func sysSocketpair(typ int) ([2]int, error) {
 	fds, err := syscall.Socketpair(syscall.AF_UNIX, typ|syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC, 0)
 	return fds, os.NewSyscallError("socketpair", err)
+}
+
+// dupFD duplicates fd onto the lowest free descriptor at least min,
+// close-on-exec from birth.
+func dupFD(fd, min int) (int, error) { return dupFcntl(fd, min) }
+
+// ---- FIFOs (fifo.go) ----
+
+// fifoRef is a FIFO found by path and not yet opened: an O_PATH descriptor
+// of the file itself (the last component not followed if it is a symbolic
+// link), which opens nothing (no driver, no FIFO end) and can be reopened
+// through /proc/self/fd, and the file's status.
+type fifoRef struct {
+	fd int
+	st syscall.Stat_t
+}
+
+// lookFifo returns a fifoRef for path, refusing anything but a FIFO.
+func lookFifo(path string) (*fifoRef, error) {
+	var fd int
+	var err error
+	for {
+		fd, err = syscall.Open(path, _O_PATH|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	r := &fifoRef{fd: fd}
+	if err := syscall.Fstat(fd, &r.st); err != nil {
+		syscall.Close(fd)
+		return nil, os.NewSyscallError("fstat", err)
+	}
+	if err := checkFifo(&r.st); err != nil {
+		syscall.Close(fd)
+		return nil, err
+	}
+	return r, nil
+}
+
+// open opens the FIFO r refers to with flag, through /proc/self/fd, so that
+// it is that FIFO whatever path names now. Without /proc it opens path,
+// not following a symbolic link, and the caller compares the file it got.
+func (r *fifoRef) open(path string, flag int) (int, error) {
+	fd, err := syscall.Open(procFDDir+"/"+strconv.Itoa(r.fd), flag, 0)
+	if err == syscall.ENOENT && !procFDs() {
+		fd, err = syscall.Open(path, flag|syscall.O_NOFOLLOW, 0)
+		return fd, reopenErr(path, &r.st, err)
+	}
+	return fd, err
+}
+
+func (r *fifoRef) close() { syscall.Close(r.fd) }
+
+// noFollowErr reports whether err is how open(2) with O_NOFOLLOW refuses a
+// symbolic link.
+func noFollowErr(err error) bool { return err == syscall.ELOOP }
+
+// procFDDir is where a process's descriptors can be reopened (a variable
+// for the tests, which take it away).
+var procFDDir = "/proc/self/fd"
+
+// procFDs reports whether procFDDir is there.
+func procFDs() bool {
+	var st syscall.Stat_t
+	return syscall.Stat(procFDDir, &st) == nil
+}
+
+// fifoWaitOK: OpenFifo can wait for a FIFO's first writer here.
+const fifoWaitOK = true
+
+// waitWriter waits until f, a FIFO just opened for reading, has data or
+// has had a writer come and go since it was opened, or until ctx ends;
+// until then a read would report a false end of file. It parks on the
+// poller: Linux reports a FIFO's hang-up only to readers that opened it
+// before the writer left (pipe_poll), so neither the poller nor the check
+// below sees one for the time before any writer came.
+func waitWriter(ctx context.Context, f *os.File) error {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return bareFileErr(err)
+	}
+	if d, ok := ctx.Deadline(); ok {
+		f.SetReadDeadline(d)
+	}
+	stop := func() bool { return true }
+	var fired chan struct{}
+	if ctx.Done() != nil {
+		fired = make(chan struct{})
+		stop = context.AfterFunc(ctx, func() {
+			f.SetReadDeadline(time.Unix(1, 0))
+			close(fired)
+		})
+	}
+	var perr error
+	err = rc.Read(func(fd uintptr) bool {
+		var ready bool
+		ready, perr = readable(int(fd))
+		return ready || perr != nil
+	})
+	if !stop() {
+		<-fired
+	}
+	f.SetReadDeadline(time.Time{})
+	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return mapCtxErr(cerr)
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return errTimeout // ctx's deadline, seen by the poller first
+		}
+		return bareFileErr(err)
+	}
+	return perr
+}
+
+// pollFd is struct pollfd.
+type pollFd struct {
+	fd      int32
+	events  int16
+	revents int16
+}
+
+// poll(2) events, the same on every Linux architecture.
+const (
+	_POLLIN  = 0x1
+	_POLLERR = 0x8
+	_POLLHUP = 0x10
+)
+
+// readable reports whether a read on fd would not block, with a ppoll(2)
+// that does not wait.
+func readable(fd int) (bool, error) {
+	p := pollFd{fd: int32(fd), events: _POLLIN}
+	var ts syscall.Timespec
+	for {
+		n, _, e := syscall.Syscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&p)), 1, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
+		switch e {
+		case 0:
+			return n > 0 && p.revents&(_POLLIN|_POLLHUP|_POLLERR) != 0, nil
+		case syscall.EINTR:
+			continue
+		}
+		return false, os.NewSyscallError("ppoll", e)
+	}
+}
+
+// ---- recvmsg ----
+
+// noDirectRecvmsg is set once the kernel has reported that it has no
+// recvmsg system call of its own (s390x before Linux 4.3, where only
+// socketcall(2) reaches it); recvmsgSyscall then does the work.
+var noDirectRecvmsg atomic.Bool
+
+// recvmsgSyscall is recvmsgNoName by way of syscall.Recvmsg, which uses
+// socketcall(2) where the architecture needs it, at the cost of allocating
+// the sender's address when the sender has a name. With an empty p and a
+// control buffer, syscall.Recvmsg reads one byte into a buffer of its own,
+// so that descriptors can come with it; on a message socket that is the
+// message, which did not fit and is reported as truncated, as it would be
+// without the byte. (On a stream socket the byte would be lost, but recvMsg
+// never reads a stream into an empty buffer.)
+func recvmsgSyscall(fd int, p, oob []byte, flags int) (n, oobn, rflags int, err error) {
+	n, oobn, rflags, _, err = syscall.Recvmsg(fd, p, oob, flags)
+	if err == nil && n > len(p) {
+		n, rflags = len(p), rflags|syscall.MSG_TRUNC
+	}
+	return n, oobn, rflags, err
 }
 
 // ---- signals (signal.go) ----
@@ -323,14 +501,14 @@ func spliceKind(fd int, dst bool) int {
 // into c.
 func spliceFrom(c *Conn, r io.Reader, remain int64) (int64, bool, error) {
 	rc, kind := otherEnd(r, false)
-	s := &splicer{src: rc, dst: c.rc, remain: remain, spin: copySpin(c)}
+	s := &splicer{src: rc, dst: c.rc, remain: remain, spin: copySpin(c), write: c.Write, arg: r, argIsSrc: true}
 	return s.run(kind)
 }
 
 // spliceTo moves everything from c into w.
 func spliceTo(c *Conn, w io.Writer) (int64, bool, error) {
 	rc, kind := otherEnd(w, true)
-	s := &splicer{src: c.rc, dst: rc, remain: -1, spin: copySpin(c)}
+	s := &splicer{src: c.rc, dst: rc, remain: -1, spin: copySpin(c), write: w.Write, arg: w}
 	return s.run(kind)
 }
 
@@ -373,6 +551,16 @@ type splicer struct {
 	// for the window (spinWindow.spin) before the copy waits on a poller;
 	// after a wait the next empty splice spins again.
 	spin *spinWindow
+
+	// write is the plain Write of the destination, for data that is in
+	// the internal pipe when the destination refuses splice.
+	write func([]byte) (int, error)
+
+	// arg is the reader or writer on the other side of the connection,
+	// the source if argIsSrc; the errors of its raw connection are its
+	// own (argFileErr), not the connection's.
+	arg      any
+	argIsSrc bool
 }
 
 // spinOn retries the splice step on fd for the spin window, if the copy
@@ -391,25 +579,55 @@ func (s *splicer) chunk(limit int) int {
 
 func (s *splicer) done() bool { return s.eof || s.err != nil || s.remain == 0 }
 
-// run moves the data; handled is false if splice cannot do it at all (the
-// kind of the other side, or the kernel refused the first call) and nothing
-// was moved.
+// run moves the data. handled is false if splice cannot do it at all (the
+// kind of the other side, or the kernel refused the first call): then the
+// caller copies the rest plainly, after the written bytes, if err is nil;
+// a non-nil err is then the destination's own, from writing out what the
+// internal pipe held.
 func (s *splicer) run(kind int) (written int64, handled bool, err error) {
 	switch kind {
 	case kindPipe, kindSocket, kindFile:
-		var p *splicePipe
-		if p, err = getSplicePipe(); err != nil {
-			return 0, false, nil
-		}
-		err = s.viaPipe(p)
-		putSplicePipe(p)
 	default:
 		return 0, false, nil
 	}
-	if s.calls == 0 && s.written == 0 && refused(err) {
+	p, err := getSplicePipe()
+	if err != nil {
 		return 0, false, nil
 	}
+	defer putSplicePipe(p)
+	err = s.viaPipe(p)
+	if s.calls == 0 && s.written == 0 && refused(err) {
+		// A source that refuses does so before anything is taken from it,
+		// but a destination refuses only once the first chunk has left the
+		// source for the internal pipe. That chunk goes out with plain
+		// writes, ahead of the plain copy of the rest.
+		written, err = s.writeOut(p)
+		return written, false, err
+	}
 	return s.written, true, err
+}
+
+// writeOut writes what the internal pipe p holds to the destination with
+// its plain Write, emptying p.
+func (s *splicer) writeOut(p *splicePipe) (int64, error) {
+	var written int64
+	buf := make([]byte, min(p.data, 64<<10))
+	for p.data > 0 {
+		n, err := syscall.Read(p.r, buf[:min(p.data, len(buf))])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return written, os.NewSyscallError("read", err)
+		}
+		p.data -= n
+		m, err := s.write(buf[:n])
+		written += int64(m)
+		if err != nil {
+			return written, err
+		}
+	}
+	return written, nil
 }
 
 // refused reports whether a splice error means the kernel does not splice
@@ -481,6 +699,9 @@ func (s *splicer) viaPipe(p *splicePipe) error {
 	}
 	for !s.done() {
 		if err := s.src.Read(fill); err != nil {
+			if s.argIsSrc {
+				return argFileErr("read", s.arg, err)
+			}
 			return err
 		}
 		if s.err != nil {
@@ -490,6 +711,9 @@ func (s *splicer) viaPipe(p *splicePipe) error {
 			continue // EOF, or the limit reached
 		}
 		if err := s.dst.Write(drain); err != nil {
+			if !s.argIsSrc {
+				return argFileErr("write", s.arg, err)
+			}
 			return err
 		}
 	}

@@ -4,7 +4,9 @@
 
 // This file implements recvmsg without a source address on the Linux
 // architectures that have a recvmsg system call of their own (386 reaches it
-// through socketcall; see ipc_linux_386.go).
+// through socketcall; see ipc_linux_386.go). s390x has one since Linux 4.3;
+// older kernels, which Go supports, report ENOSYS, and recvmsgSyscall takes
+// over.
 
 package ipc
 
@@ -19,6 +21,9 @@ import (
 // keeps ReadMsg free of allocations. Unlike syscall.Recvmsg it reads
 // nothing into a dummy byte when p is empty.
 func recvmsgNoName(fd int, p, oob []byte, flags int) (n, oobn, rflags int, err error) {
+	if noDirectRecvmsg.Load() {
+		return recvmsgSyscall(fd, p, oob, flags)
+	}
 	var iov syscall.Iovec
 	if len(p) > 0 {
 		iov.Base = &p[0]
@@ -32,6 +37,10 @@ func recvmsgNoName(fd int, p, oob []byte, flags int) (n, oobn, rflags int, err e
 		msg.SetControllen(len(oob))
 	}
 	r, _, e := syscall.Syscall(syscall.SYS_RECVMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), uintptr(flags))
+	if e == syscall.ENOSYS {
+		noDirectRecvmsg.Store(true)
+		return recvmsgSyscall(fd, p, oob, flags)
+	}
 	if e != 0 {
 		return 0, 0, 0, e
 	}

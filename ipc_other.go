@@ -54,7 +54,7 @@ func (c *Conn) file() (*os.File, error) { return nil, errors.ErrUnsupported }
 
 func sysConnPair(message bool) (*Conn, *Conn, error) { return nil, nil, errors.ErrUnsupported }
 
-var errMaxFiles = errors.New("maxFiles must be at least 1")
+var errMaxFiles = errors.New("maxFiles must not be negative")
 
 func sysFileConn(f *os.File) (*Conn, error) { return nil, errors.ErrUnsupported }
 
@@ -64,7 +64,7 @@ var errNoAddr = errors.New("no destination address")
 
 func (c *Conn) removeBound() {}
 
-func (c *Conn) sendTo(b []byte, name string) (int, error) { return 0, errors.ErrUnsupported }
+func (c *Conn) sendTo(b []byte, addr any) (int, error) { return 0, errors.ErrUnsupported }
 
 func sysListenPacket(ctx context.Context, lc *ListenConfig, name string) (*PacketConn, *Addr, error) {
 	return nil, nil, errors.ErrUnsupported

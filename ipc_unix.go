@@ -755,27 +755,21 @@ func newConn(fd int, laddr, raddr *Addr, msg bool) (*Conn, error) {
 }
 
 // dupAbove2 duplicates fd onto a close-on-exec descriptor above 2.
-func dupAbove2(fd int) (int, error) {
-	syscall.ForkLock.RLock()
-	defer syscall.ForkLock.RUnlock()
-	var low []int
-	defer func() {
-		for _, l := range low {
-			syscall.Close(l)
+func dupAbove2(fd int) (int, error) { return dupFD(fd, 3) }
+
+// dupFcntl wraps fcntl(F_DUPFD_CLOEXEC), which makes the copy, the lowest
+// free descriptor at least min, close-on-exec from birth.
+func dupFcntl(fd, min int) (int, error) {
+	for {
+		r, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_DUPFD_CLOEXEC, uintptr(min))
+		switch e {
+		case 0:
+			return int(r), nil
+		case syscall.EINTR:
+			continue
 		}
-	}()
-	nfd := fd
-	for nfd <= 2 {
-		var err error
-		if nfd, err = syscall.Dup(fd); err != nil {
-			return -1, os.NewSyscallError("dup", err)
-		}
-		if nfd <= 2 {
-			low = append(low, nfd)
-		}
+		return -1, os.NewSyscallError("fcntl", e)
 	}
-	syscall.CloseOnExec(nfd)
-	return nfd, nil
 }
 
 func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) {
@@ -913,33 +907,39 @@ func (c *Conn) shutdown(write bool) error {
 
 var (
 	errNotMessage = &argError{"not a message-mode connection", syscall.EINVAL}
-	errMaxFiles   = &argError{"maxFiles must be at least 1", syscall.EINVAL}
+	errMaxFiles   = &argError{"maxFiles must not be negative", syscall.EINVAL}
 	errNoData     = &argError{"files must be sent with at least one byte of data", syscall.EINVAL}
 	errNilFile    = &argError{"nil *os.File", syscall.EINVAL}
 )
 
-// recvMsg reads into b with recvmsg(2). With maxFiles > 0 it also takes up
-// to maxFiles descriptors; with maxFiles 0 the connection must be in
-// message mode and no descriptors are accepted (the kernel discards any
-// that were sent).
+// recvMsg reads into b with recvmsg(2). With maxFiles >= 0 it also takes up
+// to maxFiles descriptors, closing them all if more arrive; with noFiles
+// the connection must be in message mode and no descriptors are accepted
+// (the kernel discards any that were sent).
 //
 // If from is not nil, it receives the sender's name (datagram sockets). If
 // cred is not nil, it receives the sender's credentials, or nil if none
 // came (Linux SCM_CREDENTIALS; SO_PASSCRED must be on).
 func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int, files []*os.File, truncated bool, err error) {
-	if maxFiles == 0 && !c.msg && cred == nil {
+	if maxFiles < 0 && !c.msg && cred == nil {
 		return 0, nil, false, errNotMessage
+	}
+	if len(b) == 0 && !c.msg {
+		// As Read: nothing to read into on a stream, so nothing is read,
+		// descriptors included (they come with a byte).
+		return 0, nil, false, nil
 	}
 	space := 0
 	if c.passCred.Load() || cred != nil {
 		space += credSpace // Linux: every message carries SCM_CREDENTIALS
 	}
-	if maxFiles > 0 {
+	if maxFiles >= 0 {
 		// Room for as many descriptors as the kernel sends in one message,
-		// not just maxFiles: surplus ones then arrive here and are closed
-		// and counted, instead of being dropped by the kernel (or, under
-		// qemu-user, leaked by the emulator's control-message translation).
-		space += syscall.CmsgSpace(max(maxFiles, maxFilesPerMsg) * 4)
+		// whatever maxFiles is: surplus ones then arrive here and are
+		// closed and counted, instead of being dropped by the kernel (or,
+		// under qemu-user, leaked by the emulator's control-message
+		// translation), and a larger maxFiles needs no more room.
+		space += syscall.CmsgSpace(maxFilesPerMsg * 4)
 	}
 	rx := c.rxState()
 	rx.mu.Lock()
@@ -956,7 +956,7 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int
 	}
 	// Where the kernel cannot make received descriptors close-on-exec
 	// atomically, hold ForkLock until they are.
-	rx.lockFork = msgCmsgCloexec == 0 && maxFiles > 0
+	rx.lockFork = msgCmsgCloexec == 0 && maxFiles >= 0
 	rx.wantFrom = from != nil
 	rx.spinner.start(spinOK && c.lowLatency.Load())
 	err = c.rc.Read(rx.fn)
@@ -986,14 +986,14 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int
 	}
 	truncated = c.msg && flags&syscall.MSG_TRUNC != 0
 	switch {
-	case flags&syscall.MSG_CTRUNC != 0 && maxFiles > 0, !ok:
+	case flags&syscall.MSG_CTRUNC != 0 && maxFiles >= 0, !ok:
 		closeFDs(fds)
 		return n, nil, truncated, &argError{"control data truncated: " + strconv.Itoa(len(fds)) +
 			" received descriptors closed", syscall.EMSGSIZE}
-	case len(fds) > maxFiles:
+	case len(fds) > max(maxFiles, 0):
 		closeFDs(fds)
 		return n, nil, truncated, &argError{strconv.Itoa(len(fds)) + " descriptors arrived, more than the " +
-			strconv.Itoa(maxFiles) + " asked for: all closed", syscall.EMSGSIZE}
+			strconv.Itoa(max(maxFiles, 0)) + " asked for: all closed", syscall.EMSGSIZE}
 	}
 	if n == 0 && len(fds) == 0 && (len(b) > 0 || c.msg) && !(c.msg && hasCred) && !c.dgram {
 		// End of stream. In message mode on Linux an empty message carries
@@ -1066,20 +1066,56 @@ func (c *Conn) sendMsg(b []byte, files []*os.File, to syscall.Sockaddr) (int, er
 }
 
 // withFDs calls fn with the descriptors of files, each held valid (by its
-// file's raw connection) for the duration of the call.
+// file's raw connection) for the duration of the call. A file that cannot
+// give its descriptor, a closed one say, is an *argFileError.
 func withFDs(files []*os.File, fds []int, fn func([]int) error) error {
 	if len(files) == 0 {
 		return fn(fds)
 	}
 	rc, err := files[0].SyscallConn()
 	if err != nil {
-		return err
+		return argFileErr("send", files[0], err)
 	}
 	var ferr error
 	if err := rc.Control(func(fd uintptr) { ferr = withFDs(files[1:], append(fds, int(fd)), fn) }); err != nil {
-		return err
+		return argFileErr("send", files[0], err)
 	}
 	return ferr
+}
+
+// argFileErr wraps err, an error for op on the argument x, as an
+// *argFileError, with a closed file or socket reported as os.ErrClosed.
+// It returns nil for a nil err.
+func argFileErr(op string, x any, err error) error {
+	if err == nil {
+		return nil
+	}
+	if pe, ok := err.(*os.PathError); ok {
+		err = pe.Err
+	}
+	if isFileClosed(err) || errors.Is(err, net.ErrClosed) {
+		err = os.ErrClosed
+	}
+	return &argFileError{&os.PathError{Op: op, Path: argName(x), Err: err}}
+}
+
+// argName names x, a file or socket passed as an argument: its Name, or
+// its address if it is a connection.
+func argName(x any) string {
+	switch v := x.(type) {
+	case interface{ Name() string }:
+		return v.Name()
+	case interface{ RemoteAddr() net.Addr }:
+		if a := v.RemoteAddr(); a != nil && a.String() != "" {
+			return a.String()
+		}
+	}
+	if v, ok := x.(interface{ LocalAddr() net.Addr }); ok {
+		if a := v.LocalAddr(); a != nil && a.String() != "" {
+			return a.String()
+		}
+	}
+	return "(unnamed)"
 }
 
 // parseControl walks control messages as the kernel lays them out (using
@@ -1164,36 +1200,28 @@ func (c *Conn) recvCred(b []byte, from *string) (n int, cred *Cred, truncated bo
 			return 0, nil, false, err
 		}
 	}
-	n, _, truncated, err = c.recvMsg(b, 0, from, &cred)
+	n, _, truncated, err = c.recvMsg(b, noFiles, from, &cred)
 	return n, cred, truncated, err
 }
 
 func (c *Conn) file() (*os.File, error) {
 	nfd, err := dupCloexec(c.rc)
 	if err != nil {
-		return nil, err
+		return nil, fileErr(err)
 	}
 	return os.NewFile(uintptr(nfd), c.raddr.Name), nil
 }
 
-// dupCloexec duplicates the descriptor behind rc onto a close-on-exec one.
+// dupCloexec duplicates the descriptor behind rc onto a close-on-exec one
+// above 2. An error of rc itself is returned as it is, for the caller to
+// map.
 func dupCloexec(rc syscall.RawConn) (int, error) {
 	nfd := -1
 	var serr error
-	if err := rc.Control(func(fd uintptr) {
-		syscall.ForkLock.RLock()
-		nfd, serr = syscall.Dup(int(fd))
-		if serr == nil {
-			syscall.CloseOnExec(nfd)
-		}
-		syscall.ForkLock.RUnlock()
-	}); err != nil {
-		return -1, fileErr(err)
+	if err := rc.Control(func(fd uintptr) { nfd, serr = dupFD(int(fd), 3) }); err != nil {
+		return -1, err
 	}
-	if serr != nil {
-		return -1, os.NewSyscallError("dup", serr)
-	}
-	return nfd, nil
+	return nfd, serr
 }
 
 func sysConnPair(message bool) (*Conn, *Conn, error) {
@@ -1229,7 +1257,8 @@ func sysFileConn(f *os.File) (*Conn, error) {
 	}
 	nfd, err := dupCloexec(rc)
 	if err != nil {
-		return nil, err
+		// f is the caller's: its closing is not the connection's.
+		return nil, bareFileErr(err)
 	}
 	return fdConn(nfd)
 }
@@ -1301,13 +1330,42 @@ var errNoAddr = &argError{"no destination address", syscall.EINVAL}
 
 func (c *Conn) removeBound() { c.bound.remove() }
 
-// sendTo sends one datagram to the local socket name.
-func (c *Conn) sendTo(b []byte, name string) (int, error) {
-	sn, err := resolveName(name, false)
-	if err != nil {
-		return 0, err
+var errUnnamed = &argError{"the address is unnamed: an unnamed socket cannot be sent to", syscall.EINVAL}
+
+// sendTo sends one datagram to addr. An *Addr or a *net.UnixAddr holds an
+// OS name, as ReadFrom reports it, and is used exactly as given; the String
+// of any other net.Addr is a local socket name, resolved as Listen
+// resolves it.
+func (c *Conn) sendTo(b []byte, addr net.Addr) (int, error) {
+	var path string
+	switch a := addr.(type) {
+	case *Addr:
+		if a == nil {
+			return 0, errNoAddr
+		}
+		path = a.Name
+	case *net.UnixAddr:
+		if a == nil {
+			return 0, errNoAddr
+		}
+		path = a.Name
+	default:
+		sn, err := resolveName(addr.String(), false)
+		if err != nil {
+			return 0, err
+		}
+		path = sn.path
 	}
-	return c.sendMsg(b, nil, &syscall.SockaddrUnix{Name: sn.path})
+	switch {
+	case path == "":
+		return 0, errUnnamed
+	case len(path) > maxPathLen+1, len(path) > maxPathLen && !(abstractNames && path[0] == '@'):
+		return 0, tooLong(len(path), "")
+	case strings.IndexByte(path, 0) >= 0 && !(abstractNames && path[0] == '@'):
+		// A path ends at a NUL; an abstract name may hold them.
+		return 0, &argError{"name contains a NUL byte", syscall.EINVAL}
+	}
+	return c.sendMsg(b, nil, &syscall.SockaddrUnix{Name: path})
 }
 
 func newPacketConn(fd int, laddr, raddr *Addr, bound boundFile) (*PacketConn, error) {
@@ -1593,9 +1651,10 @@ func sysInheritedFile(token, name string) (*os.File, error) {
 	syscall.CloseOnExec(fd)
 	// Only pipes and sockets go on the poller: the non-blocking mode is
 	// shared with every holder of the open file, and a terminal, say, may
-	// be shared with a shell that expects it blocking.
+	// be shared with a shell that expects it blocking. os.NewFile puts a
+	// descriptor on the poller if and only if it is non-blocking.
 	if t := st.Mode & syscall.S_IFMT; t == syscall.S_IFIFO || t == syscall.S_IFSOCK {
-		if err := syscall.SetNonblock(fd, true); err != nil {
+		if err := syscall.SetNonblock(fd, inheritPollable(&st, fifoPollable)); err != nil {
 			return nil, os.NewSyscallError("setnonblock", err)
 		}
 	}
@@ -1605,6 +1664,19 @@ func sysInheritedFile(token, name string) (*os.File, error) {
 // fifoPollable: macOS's kqueue does not report a FIFO's last writer going
 // away (go.dev/issue/24164), so FIFOs stay off the poller there.
 const fifoPollable = runtime.GOOS != "darwin" && runtime.GOOS != "ios"
+
+// inheritPollable reports whether InheritedFile puts a pipe, FIFO or
+// socket with status st on the poller, where fifos tells whether FIFOs
+// may go there (fifoPollable). An unnamed pipe always may: macOS's kqueue
+// handles pipes, as os.Pipe relies on there. macOS reports the same file
+// type for both and tells them apart by the device: an unnamed pipe lives
+// on none (st_dev 0), a FIFO on its file system's.
+func inheritPollable(st *syscall.Stat_t, fifos bool) bool {
+	if st.Mode&syscall.S_IFMT != syscall.S_IFIFO {
+		return true
+	}
+	return fifos || st.Dev == 0
+}
 
 func sysMkfifo(path string, perm uint32) error {
 	// Group and others get perm less the umask's bits at first, never more
@@ -1623,7 +1695,8 @@ func sysMkfifo(path string, perm uint32) error {
 	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
 	if err == syscall.EACCES {
 		// The umask took the owner's read permission: check, then change
-		// the mode by path.
+		// the mode of the file checked, as for a socket file, which
+		// never follows a symbolic link swapped in.
 		var st syscall.Stat_t
 		if err := syscall.Lstat(path, &st); err != nil {
 			return os.NewSyscallError("lstat", err)
@@ -1631,7 +1704,14 @@ func sysMkfifo(path string, perm uint32) error {
 		if err := checkFifo(&st); err != nil {
 			return err
 		}
-		return os.NewSyscallError("chmod", syscall.Chmod(path, perm))
+		if err := chmodSocket(path, &st, perm); err != nil {
+			removeIfSame(path, &st)
+			if pe, ok := err.(*os.PathError); ok {
+				err = os.NewSyscallError(pe.Op, pe.Err)
+			}
+			return err
+		}
+		return nil
 	}
 	if err != nil {
 		return os.NewSyscallError("open", err)
@@ -1646,14 +1726,38 @@ func sysMkfifo(path string, perm uint32) error {
 	}
 	if err := syscall.Fchmod(fd, perm); err != nil {
 		// Do not leave a FIFO with the wrong mode behind.
-		var cur syscall.Stat_t
-		if syscall.Lstat(path, &cur) == nil && cur.Dev == st.Dev && cur.Ino == st.Ino {
-			syscall.Unlink(path)
-		}
+		removeIfSame(path, &st)
 		return os.NewSyscallError("fchmod", err)
 	}
 	return nil
 }
+
+// removeIfSame removes the file at path if it is still the one st
+// describes.
+func removeIfSame(path string, st *syscall.Stat_t) {
+	var cur syscall.Stat_t
+	if syscall.Lstat(path, &cur) == nil && cur.Dev == st.Dev && cur.Ino == st.Ino {
+		syscall.Unlink(path)
+	}
+}
+
+// dirGuards reports whether no other user can put another file in the
+// place of one in dir: dir belongs to this user or root and is writable by
+// no one else, or has the sticky bit, which lets only a file's owner
+// rename or remove it. A file there that was checked can then be changed
+// by path as safely as through a descriptor.
+func dirGuards(dir string) bool {
+	var st syscall.Stat_t
+	if syscall.Stat(dir, &st) != nil {
+		return false
+	}
+	owner := int(st.Uid) == os.Geteuid() || st.Uid == 0
+	return owner && (st.Mode&0o022 == 0 || st.Mode&syscall.S_ISVTX != 0)
+}
+
+// errUnguardedChmod refuses to change a mode by path where a file swapped
+// in could receive it instead.
+var errUnguardedChmod = &argError{"cannot set the mode safely: no descriptor to set it through, and the directory lets other users replace the file", syscall.EPERM}
 
 // notFifoError refuses a path that is not a FIFO. It unwraps to EINVAL.
 type notFifoError struct{ kind string }
@@ -1677,28 +1781,53 @@ func checkFifo(st *syscall.Stat_t) error {
 		kind = "a character device"
 	case syscall.S_IFBLK:
 		kind = "a block device"
+	case syscall.S_IFLNK:
+		kind = "a symbolic link"
 	}
 	return &notFifoError{kind}
 }
 
-func sysOpenFifo(ctx context.Context, path string, flag int) (*os.File, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
+var errFifoReplaced = &argError{"the FIFO at the path was replaced while it was being opened", syscall.EINVAL}
+
+// reopenErr maps err, from opening path again by name after it was found
+// to be the FIFO with status want, to errFifoReplaced if the path did not
+// lead to that FIFO: a symbolic link swapped in, which O_NOFOLLOW refuses
+// (noFollowErr), or another file there now.
+func reopenErr(path string, want *syscall.Stat_t, err error) error {
+	if noFollowErr(err) {
+		return errFifoReplaced
 	}
-	// Look before opening, so that opening has no effect on anything that
-	// is not a FIFO (a device, say); the opened file is checked again below.
 	var st syscall.Stat_t
-	if err := syscall.Stat(path, &st); err != nil {
+	if err == nil || err == syscall.EINTR || err == syscall.ENXIO || syscall.Lstat(path, &st) != nil {
+		return err
+	}
+	if st.Dev != want.Dev || st.Ino != want.Ino {
+		return errFifoReplaced
+	}
+	return err
+}
+
+func sysOpenFifo(ctx context.Context, path string, flag int) (*os.File, error) {
+	wait := flag&WaitForWriter != 0
+	flag &^= WaitForWriter
+	if wait && !fifoWaitOK {
+		return nil, &argError{"WaitForWriter is not supported on " + runtime.GOOS, errors.ErrUnsupported}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, mapCtxErr(err)
+	}
+	// Find the FIFO without opening it for reading or writing, so that
+	// nothing else at the path, a device say, is ever opened; then open
+	// that very file (fifoRef, per platform).
+	ref, err := lookFifo(path)
+	if err != nil {
 		return nil, err
 	}
-	if err := checkFifo(&st); err != nil {
-		return nil, err
-	}
+	defer ref.close()
 	delay := 50 * time.Microsecond
 	var fd int
 	for {
-		var err error
-		fd, err = syscall.Open(path, flag|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+		fd, err = ref.open(path, flag|syscall.O_NONBLOCK|syscall.O_CLOEXEC|syscall.O_NOCTTY)
 		if err == nil {
 			break
 		}
@@ -1707,13 +1836,14 @@ func sysOpenFifo(ctx context.Context, path string, flag int) (*os.File, error) {
 			continue
 		case err == syscall.ENXIO && flag == syscall.O_WRONLY:
 			// No reader yet.
-			if sleepCtx(ctx, &delay) != nil {
-				return nil, ctx.Err()
+			if err := sleepCtx(ctx, &delay); err != nil {
+				return nil, err
 			}
 			continue
 		}
 		return nil, err
 	}
+	var st syscall.Stat_t
 	if err := syscall.Fstat(fd, &st); err != nil {
 		syscall.Close(fd)
 		return nil, os.NewSyscallError("fstat", err)
@@ -1722,13 +1852,27 @@ func sysOpenFifo(ctx context.Context, path string, flag int) (*os.File, error) {
 		syscall.Close(fd)
 		return nil, err
 	}
+	if st.Dev != ref.st.Dev || st.Ino != ref.st.Ino {
+		syscall.Close(fd)
+		return nil, errFifoReplaced
+	}
 	if !fifoPollable {
 		if err := syscall.SetNonblock(fd, false); err != nil {
 			syscall.Close(fd)
 			return nil, os.NewSyscallError("setnonblock", err)
 		}
 	}
-	return newPipeFile(fd, path)
+	f, err := newPipeFile(fd, path)
+	if err != nil {
+		return nil, err
+	}
+	if wait {
+		if err := waitWriter(ctx, f); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	return f, nil
 }
 
 // ---- performance: low-latency reads, buffer sizes, splice (issue 7) ----

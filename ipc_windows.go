@@ -90,7 +90,7 @@ const (
 )
 
 var (
-	errMaxFiles = &argError{"maxFiles must be at least 1", syscall.EINVAL}
+	errMaxFiles = &argError{"maxFiles must not be negative", syscall.EINVAL}
 	errNoAddr   = &argError{"no destination address", syscall.EINVAL}
 )
 
@@ -857,7 +857,7 @@ func (e *brokenPipeError) Unwrap() error        { return e.err }
 func (e *brokenPipeError) Is(target error) bool { return target == syscall.EPIPE }
 
 func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (int, []*os.File, bool, error) {
-	if maxFiles > 0 {
+	if maxFiles != noFiles {
 		return 0, nil, false, errors.ErrUnsupported
 	}
 	if !c.msg {
@@ -974,7 +974,7 @@ type sockaddr = any
 
 func (c *Conn) removeBound() {}
 
-func (c *Conn) sendTo(b []byte, name string) (int, error) { return 0, errors.ErrUnsupported }
+func (c *Conn) sendTo(b []byte, addr net.Addr) (int, error) { return 0, errors.ErrUnsupported }
 
 func sysListenPacket(ctx context.Context, lc *ListenConfig, name string) (*PacketConn, *Addr, error) {
 	return nil, nil, errors.ErrUnsupported

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
 	"runtime"
@@ -174,7 +175,7 @@ func TestMessageErrors(t *testing.T) {
 	wantErr(t, err, "write", syscall.EINVAL)
 	_, err = s1.SendFiles([]byte("x"), nil)
 	wantErr(t, err, "write", syscall.EINVAL)
-	_, _, _, err = s1.RecvFiles(make([]byte, 1), 0)
+	_, _, _, err = s1.RecvFiles(make([]byte, 1), -1)
 	wantErr(t, err, "read", syscall.EINVAL)
 
 	// SendFiles without files is a plain write.
@@ -244,6 +245,162 @@ func TestRecvFilesTooMany(t *testing.T) {
 		}
 		a.Close()
 		b.Close()
+	}
+}
+
+// TestRecvFilesMaxFiles passes maxFiles values up to math.MaxInt: any
+// value of at least the most descriptors one message can carry means no
+// limit, and none of them panics, loses descriptors or leaves a large
+// buffer behind. A negative value is an error; 0 accepts no files.
+func TestRecvFilesMaxFiles(t *testing.T) {
+	for _, message := range []bool{false, true} {
+		if message && !seqpacketOK() {
+			continue
+		}
+		a, b, err := ipc.ConnPair(message)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer a.Close()
+		defer b.Close()
+		f, err := os.Open(os.DevNull)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		buf := make([]byte, 8)
+
+		// math.MaxInt>>2+1 is 1<<61 with a 64-bit int, 1<<29 with a
+		// 32-bit one.
+		maxes := []int{math.MaxInt, math.MaxInt>>1 + 1, math.MaxInt>>2 + 1, 1 << 29, 1 << 24,
+			math.MaxInt32, ipc.MaxFilesPerMsg, 3}
+		for _, max := range maxes {
+			before := fdCount(t)
+			if _, err := a.SendFiles([]byte("three"), f, f, f); err != nil {
+				t.Fatal(err)
+			}
+			n, files, _, err := b.RecvFiles(buf, max)
+			if err != nil || string(buf[:n]) != "three" || len(files) != 3 {
+				t.Fatalf("message %v, RecvFiles(maxFiles %d) = %q, %d files, %v; want three and 3 files", message, max, buf[:n], len(files), err)
+			}
+			for _, g := range files {
+				g.Close()
+			}
+			if after := fdCount(t); after != before {
+				t.Errorf("maxFiles %d: descriptors %d before, %d after", max, before, after)
+			}
+			// Room for one message's descriptors is a few KiB at most.
+			if c := ipc.RecvBufCap(b); c > 4<<10 {
+				t.Errorf("maxFiles %d: control buffer of %d bytes kept", max, c)
+			}
+		}
+
+		// As many descriptors as one message can carry, with no limit.
+		many := make([]*os.File, ipc.MaxFilesPerMsg)
+		for i := range many {
+			many[i] = f
+		}
+		if _, err := a.SendFiles([]byte("many"), many...); err != nil {
+			t.Fatal(err)
+		}
+		n, files, _, err := b.RecvFiles(buf, math.MaxInt)
+		if err != nil || string(buf[:n]) != "many" || len(files) != len(many) {
+			t.Fatalf("message %v: RecvFiles of %d files = %q, %d files, %v", message, len(many), buf[:n], len(files), err)
+		}
+		for _, g := range files {
+			g.Close()
+		}
+
+		// 0 accepts data without files, and refuses files, closing them.
+		if _, err := a.SendFiles([]byte("plain")); err != nil {
+			t.Fatal(err)
+		}
+		if n, files, _, err := b.RecvFiles(buf, 0); err != nil || string(buf[:n]) != "plain" || files != nil {
+			t.Fatalf("message %v: RecvFiles(0) of plain data = %q, %v, %v", message, buf[:n], files, err)
+		}
+		before := fdCount(t)
+		if _, err := a.SendFiles([]byte("one"), f); err != nil {
+			t.Fatal(err)
+		}
+		n, files, _, err = b.RecvFiles(buf, 0)
+		wantErr(t, err, "read", syscall.EMSGSIZE)
+		if string(buf[:n]) != "one" || files != nil {
+			t.Errorf("message %v: RecvFiles(0) of a file = %q, %v", message, buf[:n], files)
+		}
+		if after := fdCount(t); after != before {
+			t.Errorf("RecvFiles(0): descriptors %d before, %d after", before, after)
+		}
+
+		for _, max := range []int{-1, math.MinInt} {
+			_, _, _, err := b.RecvFiles(buf, max)
+			wantErr(t, err, "read", syscall.EINVAL)
+		}
+	}
+}
+
+// TestDupWithoutForkLock duplicates descriptors (Conn.File, FileConn)
+// while syscall.ForkLock is held for writing, as os/exec holds it while it
+// starts a process: with F_DUPFD_CLOEXEC the copies are close-on-exec from
+// birth and need no lock, so the calls finish. The copies are
+// close-on-exec and above the standard descriptors.
+func TestDupWithoutForkLock(t *testing.T) {
+	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" || runtime.GOOS == "openbsd" {
+		t.Skip("system calls go through libc here, which has no F_DUPFD_CLOEXEC call in package syscall; ForkLock is used")
+	}
+	a, b, err := ipc.ConnPair(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	defer b.Close()
+	syscall.ForkLock.Lock()
+	locked := true
+	defer func() {
+		if locked {
+			syscall.ForkLock.Unlock()
+		}
+	}()
+	done := make(chan []*os.File, 1)
+	go func() {
+		var files []*os.File
+		f, err := a.File()
+		if err != nil {
+			t.Error(err)
+		} else {
+			files = append(files, f)
+			c, err := ipc.FileConn(f)
+			if err != nil {
+				t.Error(err)
+			} else {
+				c.Close()
+			}
+		}
+		done <- files
+	}()
+	buf := make([]byte, 1<<20)
+	for {
+		select {
+		case files := <-done:
+			syscall.ForkLock.Unlock()
+			locked = false
+			for _, f := range files {
+				fd := int(f.Fd())
+				flags, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_GETFD, 0)
+				if e != 0 || flags&syscall.FD_CLOEXEC == 0 || fd <= 2 {
+					t.Errorf("copy %d: flags %#x, %v; want close-on-exec and above 2", fd, flags, e)
+				}
+				f.Close()
+			}
+			return
+		default:
+		}
+		n := runtime.Stack(buf, true)
+		for _, g := range strings.Split(string(buf[:n]), "\n\n") {
+			if strings.Contains(g, "ipc.dupCloexec") && strings.Contains(g, "RWMutex") {
+				t.Fatalf("a duplication waits for ForkLock:\n%s", g)
+			}
+		}
+		runtime.Gosched()
 	}
 }
 

@@ -455,7 +455,13 @@ func (c *Conn) ReadFrom(r io.Reader) (int64, error) {
 	}
 	n, handled, err := c.readFrom(r)
 	if !handled {
-		return io.Copy(writerOnly{c}, r)
+		// Not spliced, or refused before all was: n bytes went out
+		// already, and err, if any, is the destination's own.
+		if err != nil {
+			return n, err
+		}
+		m, err := io.Copy(writerOnly{c}, r)
+		return n + m, err
 	}
 	if err != nil {
 		err = c.opError("readfrom", err)
@@ -480,7 +486,13 @@ func (c *Conn) WriteTo(w io.Writer) (int64, error) {
 	}
 	n, handled, err := c.writeTo(w)
 	if !handled {
-		return io.Copy(w, readerOnly{c})
+		// Not spliced, or refused before all was: n bytes went out
+		// already, and err, if any, is the destination's own.
+		if err != nil {
+			return n, err
+		}
+		m, err := io.Copy(w, readerOnly{c})
+		return n + m, err
 	}
 	if err != nil {
 		err = c.opError("writeto", err)
@@ -787,7 +799,7 @@ func (c *Conn) ReadMsg(b []byte) (n int, truncated bool, err error) {
 	if !c.ok() {
 		return 0, false, syscall.EINVAL
 	}
-	n, _, truncated, err = c.recvMsg(b, 0, nil, nil)
+	n, _, truncated, err = c.recvMsg(b, noFiles, nil, nil)
 	if err != nil && err != io.EOF {
 		err = c.opError("read", err)
 	}
@@ -860,6 +872,14 @@ func (c *Conn) SendFiles(b []byte, files ...*os.File) (int, error) {
 // most maxFiles of them. Received descriptors are close-on-exec. The caller
 // owns the files and must close them.
 //
+// One message carries at most a system-defined number of descriptors (253
+// on Linux), so any larger maxFiles, up to [math.MaxInt], means no limit;
+// the buffer for them is sized by that number, a few KiB at most. A
+// maxFiles of 0 accepts data only: files that arrive with it are refused
+// as surplus ones are. A negative maxFiles is an error wrapping
+// [syscall.EINVAL]. On a stream connection an empty b reads nothing, as
+// with Read: files come with a byte of data.
+//
 // Nothing leaks: if more files arrive than maxFiles, or the kernel had to
 // drop some because the control buffer was too small, every descriptor that
 // did arrive is closed and the error, which wraps [syscall.EMSGSIZE], says
@@ -871,7 +891,7 @@ func (c *Conn) RecvFiles(b []byte, maxFiles int) (n int, files []*os.File, trunc
 	if !c.ok() {
 		return 0, nil, false, syscall.EINVAL
 	}
-	if maxFiles < 1 {
+	if maxFiles < 0 {
 		return 0, nil, false, c.opError("read", errMaxFiles)
 	}
 	n, files, truncated, err = c.recvMsg(b, maxFiles, nil, nil)
@@ -917,6 +937,10 @@ func FileConn(f *os.File) (*Conn, error) {
 	return c, nil
 }
 
+// noFiles tells recvMsg that no descriptors are wanted: a plain message
+// read, whose descriptors the kernel discards.
+const noFiles = -1
+
 // ConnPair returns the two ends of a new, unnamed connection, for use within
 // a process or between a parent and a child (hand one end over with
 // [Conn.File]). With message set, the connection keeps message boundaries
@@ -949,8 +973,13 @@ func isFileClosed(err error) bool {
 }
 
 // fileErr strips the *os.PathError that *os.File adds, maps a closed file
-// to net.ErrClosed and names the system call behind an OS error.
+// to net.ErrClosed and names the system call behind an OS error. It is for
+// errors of the connection's own file: those of files passed as arguments
+// come as an *argFileError, which it leaves alone.
 func fileErr(err error) error {
+	if _, ok := err.(*argFileError); ok {
+		return err
+	}
 	pe, ok := err.(*os.PathError)
 	if ok {
 		err = pe.Err
@@ -963,6 +992,16 @@ func fileErr(err error) error {
 	}
 	return os.NewSyscallError(pe.Op, err)
 }
+
+// argFileError is the error of a file or socket passed to a method (the
+// files of SendFiles and FileConn, the reader of ReadFrom, the writer of
+// WriteTo), as opposed to the connection's own. Its closing is
+// os.ErrClosed, naming it: net.ErrClosed would tell the caller that the
+// connection, which is fine, was closed.
+type argFileError struct{ err *os.PathError }
+
+func (e *argFileError) Error() string { return e.err.Error() }
+func (e *argFileError) Unwrap() error { return e.err }
 
 var (
 	_ net.PacketConn = (*PacketConn)(nil)
@@ -1066,7 +1105,7 @@ func (p *PacketConn) ReadMsgFrom(b []byte) (n int, truncated bool, from *Addr, e
 		return 0, false, nil, syscall.EINVAL
 	}
 	var name string
-	n, _, truncated, err = p.c.recvMsg(b, 0, &name, nil)
+	n, _, truncated, err = p.c.recvMsg(b, noFiles, &name, nil)
 	if err != nil {
 		return n, truncated, nil, p.c.opError("read", err)
 	}
@@ -1093,8 +1132,15 @@ func (p *PacketConn) RecvCredFrom(b []byte) (n int, cred *Cred, from *Addr, err 
 	return n, cred, &Addr{Net: netUnixgram, Name: name}, nil
 }
 
-// WriteTo sends b as one datagram to addr, a local socket name (an [*Addr]
-// from ReadFrom, or any [net.Addr] whose String is a name).
+// WriteTo sends b as one datagram to addr. An [*Addr], such as ReadFrom
+// returns, or a [*net.UnixAddr] holds the OS name of a socket and is used
+// exactly as given, so a reply reaches the sender whatever name it bound;
+// the String of any other [net.Addr] is a local socket name, resolved by
+// the rules of [Listen]. A sender bound to a relative path reports that
+// path, which the system resolves against the working directory of the
+// process that sends to it: a reply reaches the sender only if both
+// processes have the same one. An unnamed sender (Name "") cannot be
+// answered: the error wraps [syscall.EINVAL].
 //
 // If there is an error, it will be of type [*net.OpError].
 func (p *PacketConn) WriteTo(b []byte, addr net.Addr) (int, error) {
@@ -1104,7 +1150,7 @@ func (p *PacketConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 	if addr == nil {
 		return 0, &net.OpError{Op: "write", Net: netUnixgram, Source: p.c.laddr, Addr: p.c.raddr, Err: errNoAddr}
 	}
-	n, err := p.c.sendTo(b, addr.String())
+	n, err := p.c.sendTo(b, addr)
 	if err != nil {
 		return n, &net.OpError{Op: "write", Net: netUnixgram, Source: p.c.laddr, Addr: addr, Err: fileErr(err)}
 	}

@@ -3,15 +3,18 @@
 package ipc_test
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -420,4 +423,130 @@ func TestLowLatencyCopyIdle(t *testing.T) {
 	}
 
 	checkIdle(t, "io.Copy", "writeto", src.SetReadDeadline, func() error { return <-copied })
+}
+
+func init() { helpers["send-two-chunks"] = helperSendTwoChunks }
+
+// helperSendTwoChunks dials args[0], writes "AAAA", waits for a line on
+// standard input, writes "BBBB" and closes the connection.
+func helperSendTwoChunks(args []string) int {
+	c, err := ipc.Dial(args[0])
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	defer c.Close()
+	if _, err := c.Write([]byte("AAAA")); err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	fmt.Println("sent")
+	if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
+		return 1
+	}
+	if _, err := c.Write([]byte("BBBB")); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// spliceRefuser is an io.Writer whose descriptor, a /proc file, refuses
+// splice with EINVAL; what is written to it through Write is kept in
+// memory. The first time a copy waits to write to it (that is, after a
+// splice has taken data off the source), draining is closed.
+type spliceRefuser struct {
+	f        *os.File
+	buf      bytes.Buffer
+	draining chan struct{}
+	once     sync.Once
+}
+
+func (w *spliceRefuser) Write(b []byte) (int, error) { return w.buf.Write(b) }
+
+func (w *spliceRefuser) SyscallConn() (syscall.RawConn, error) {
+	rc, err := w.f.SyscallConn()
+	return drainHook{rc, w}, err
+}
+
+type drainHook struct {
+	syscall.RawConn
+	w *spliceRefuser
+}
+
+func (h drainHook) Write(f func(uintptr) bool) error {
+	h.w.once.Do(func() { close(h.w.draining) })
+	return h.RawConn.Write(f)
+}
+
+func newSpliceRefuser(t *testing.T) *spliceRefuser {
+	f, err := os.OpenFile("/proc/self/oom_score_adj", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return &spliceRefuser{f: f, draining: make(chan struct{})}
+}
+
+// TestWriteToSpliceRefused copies from a connection to a destination that
+// refuses splice after the first chunk is already in the internal pipe:
+// that chunk must reach the destination, followed by the rest.
+func TestWriteToSpliceRefused(t *testing.T) {
+	ln := listen(t, uniqueName("refused"))
+	c, line := startChild(t, helperCommand(t, "send-two-chunks", ln.Addr().String()))
+	if line != "sent" {
+		t.Fatal(line)
+	}
+	conn, err := ln.AcceptConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	w := newSpliceRefuser(t)
+	go func() {
+		<-w.draining // "AAAA" has left the socket
+		io.WriteString(c.stdin, "go\n")
+	}()
+	n, err := conn.WriteTo(w)
+	if err != nil || n != 8 || w.buf.String() != "AAAABBBB" {
+		t.Fatalf("WriteTo = %d, %v, destination got %q; want 8, nil, \"AAAABBBB\"", n, err, w.buf.String())
+	}
+	c.finish()
+}
+
+// TestReadFromSpliceRefused audits ReadFrom for the same loss: a source
+// that refuses splice (a /proc file) is refused before anything is in the
+// internal pipe, and the plain copy that follows delivers it all.
+func TestReadFromSpliceRefused(t *testing.T) {
+	f, err := os.Open("/proc/self/cmdline")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer f.Close()
+	want, err := os.ReadFile("/proc/self/cmdline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b, err := ipc.ConnPair(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	defer b.Close()
+	errc := make(chan error, 1)
+	go func() {
+		_, err := a.ReadFrom(f)
+		a.CloseWrite()
+		errc <- err
+	}()
+	got, err := io.ReadAll(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("ReadFrom copied %q; want %q", got, want)
+	}
 }

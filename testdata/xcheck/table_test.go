@@ -63,6 +63,11 @@ var table = []entry{
 	{name: "rtSigMax", goos: linuxOS, sys: nsigMax},
 	{name: "androidRTMin", goos: linuxOS, want: "42", lacking: "bionic libc/include/signal.h: SIGRTMIN is __libc_current_sigrtmin(), 32 + __SIGRT_RESERVED (10 in current bionic: libc/private/sigrtmin.h)"},
 	{name: "_SPLICE_F_MOVE", goos: linuxOS, sys: "SPLICE_F_MOVE"},
+	{name: "_POLLIN", goos: linuxOS, sys: "POLLIN"},
+	{name: "_POLLERR", goos: linuxOS, sys: "POLLERR"},
+	{name: "_POLLHUP", goos: linuxOS, sys: "POLLHUP"},
+	{name: "pollFd", goos: linuxOS, sys: "PollFd"},
+	{name: "fifoRef", goos: linuxOS, internal: "a descriptor and its stat, ours"},
 	{name: "_SPLICE_F_NONBLOCK", goos: linuxOS, sys: "SPLICE_F_NONBLOCK"},
 	{name: "maxSpliceSize", goos: linuxOS, internal: "the most one splice call is asked to move, as in internal/poll"},
 	{name: "kindNone", goos: linuxOS, internal: "an enumeration of ours"},
@@ -100,10 +105,13 @@ var table = []entry{
 	{name: "scmCredentials", goos: bsdOS, internal: "-1: no per-message credentials on these systems"},
 	{name: "credSpace", goos: bsdOS, internal: "0: no credentials message on these systems"},
 	{name: "sigMax", goos: bsdOS, sys: nsigMax},
+	{name: "fifoRef", goos: bsdOS, internal: "a stat of ours"},
 
 	// ---- ipc_other.go ----
 
 	// ---- every target (ipc.go, sock.go, pipe.go, fifo.go, signal.go) ----
+	{name: "noFiles", goos: unixOS + " " + otherOS + " windows", internal: "an argument value of ours: recvMsg wants no descriptors"},
+	{name: "WaitForWriter", goos: unixOS + " " + otherOS + " windows", internal: "a flag of ours: OpenFifo accepts only O_RDONLY, O_WRONLY and O_RDONLY|WaitForWriter, and never passes it to open(2)"},
 	{name: "busyWait", goos: unixOS + " " + otherOS + " windows", internal: "a time.Duration: how long a dial without a deadline waits for a full queue"},
 
 	// ---- every Unix ----
