@@ -548,9 +548,15 @@ func peerIdentity(fd int, cred *Cred) error {
 	for {
 		size := uint32(4 * len(gids))
 		err := getsockopt(fd, syscall.SOL_SOCKET, _SO_PEERGROUPS, unsafe.Pointer(&gids[0]), &size)
-		if err == syscall.ERANGE && int(size) > 4*len(gids) {
-			gids = make([]uint32, size/4)
-			continue
+		if err == syscall.ERANGE {
+			if int(size) > 4*len(gids) {
+				gids = make([]uint32, size/4)
+				continue
+			}
+			// The kernel always says how much room it needs; qemu-user
+			// passes the option through with room for one int only and
+			// reports ERANGE for more than one group without the size.
+			break
 		}
 		if err == nil {
 			cred.Groups = make([]int, size/4)
@@ -603,10 +609,10 @@ func (e *unsupportedError) Is(target error) bool { return target == errors.ErrUn
 
 // pidfdErr maps the errors of calls that make a pidfd: a missing option to
 // ErrUnsupported, a vanished process to os.ErrProcessDone.
-func pidfdErr(call string, err error) error {
+func pidfdErr(call, option string, err error) error {
 	switch {
 	case optionMissing(err), err == syscall.ENOSYS:
-		return os.NewSyscallError(call, &unsupportedError{err, "pidfds for peers need Linux 6.5 or later"})
+		return os.NewSyscallError(call, &unsupportedError{err, option + " is not supported here (Linux has it from 6.5)"})
 	case err == syscall.ESRCH:
 		return os.NewSyscallError(call, goneErr(err))
 	}
@@ -621,7 +627,7 @@ func (c *Conn) peerProcess() (*Process, error) {
 	var serr error
 	if err := c.rc.Control(func(fd uintptr) {
 		if pidfd, serr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, _SO_PEERPIDFD); serr != nil {
-			serr = pidfdErr("getsockopt", serr)
+			serr = pidfdErr("getsockopt", "SO_PEERPIDFD", serr)
 			return
 		}
 		u, err := syscall.GetsockoptUcred(int(fd), syscall.SOL_SOCKET, syscall.SO_PEERCRED)
@@ -720,7 +726,7 @@ func (c *Conn) recvProcess(b []byte, from *string) (n int, p *Process, truncated
 			return fileErr(err)
 		}
 		if serr != nil {
-			return pidfdErr("setsockopt", serr)
+			return pidfdErr("setsockopt", "SO_PASSPIDFD", serr)
 		}
 		return nil
 	}
