@@ -72,7 +72,9 @@ type activated struct {
 // that can also run on its own falls back to [Listen] then. Any other
 // error means the environment is wrong: a malformed variable
 // ([syscall.EINVAL]), fewer descriptors open than LISTEN_FDS says
-// ([syscall.EBADF]), or a descriptor of the wrong kind for the call:
+// ([syscall.EBADF]; the Go runtime may have opened files of its own in
+// the gap, and then the error is about one of those, which is not a
+// socket), or a descriptor of the wrong kind for the call:
 // [syscall.ENOTSOCK] (not a socket), [syscall.EAFNOSUPPORT] (not a Unix
 // domain socket, such as a TCP one), [syscall.EPROTOTYPE] (a datagram
 // socket where a listener was asked for, or the reverse) or
@@ -238,7 +240,7 @@ func noneErr(socks []activated, kind, name string) error {
 // whole if s is nil.
 func activateErr(s *activated, err error) error {
 	e := &net.OpError{Op: "activate", Net: netUnix, Err: err}
-	if s != nil && s.addr != nil {
+	if s != nil && s.addr != nil && s.addr.Name != "" {
 		e.Net, e.Addr = s.addr.Net, s.addr
 	}
 	return e
