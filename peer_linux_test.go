@@ -436,16 +436,6 @@ func helperPIDReuse(args []string) int {
 	return 0
 }
 
-// selfHelper is helperCommand for use inside a helper, where there is no
-// testing.T.
-func selfHelper(name string, args ...string) *exec.Cmd {
-	exe, err := os.Executable()
-	if err != nil {
-		panic(err)
-	}
-	return helperCommandExe(exe, name, args...)
-}
-
 // readLine reads one line from r, byte by byte, so nothing after it is
 // consumed.
 func readLine(r io.Reader) (string, error) {
