@@ -613,6 +613,14 @@ func TestRecvProcessFrom(t *testing.T) {
 	}
 }
 
+var manyGroups, manyGIDs = func() (g []uint32, ids []int) {
+	for i := range 100 {
+		g = append(g, uint32(5000+i))
+		ids = append(ids, 5000+i)
+	}
+	return g, ids
+}()
+
 // TestPeerIdentity checks the supplementary groups and security label that
 // PeerCred reports, for a child of this user and for children running as
 // nobody with and without supplementary groups, against what the kernel
@@ -639,6 +647,9 @@ func TestPeerIdentity(t *testing.T) {
 		{"self", self, os.Getegid(), ownGroups},
 		{"nobody-with-groups", nobody(4242, 100, 12), 65534, []int{12, 100, 4242}},
 		{"nobody-without-groups", nobody(), 65534, []int{}},
+		// More than the first buffer holds: the kernel says how much
+		// room it needs.
+		{"nobody-with-100-groups", nobody(manyGroups...), 65534, manyGIDs},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			path := sockPath(t)
