@@ -9,17 +9,6 @@ import (
 	"syscall"
 )
 
-// activated is one descriptor passed by the service manager.
-type activated struct {
-	fd   int
-	name string      // from LISTEN_FDNAMES; "unknown" if none was given
-	ln   *Listener   // a listening Unix domain stream or seqpacket socket
-	pc   *PacketConn // a Unix domain datagram socket
-	addr *Addr       // the socket's address, if it is a Unix domain socket
-	what string      // what it is, for errors: "a TCP socket"
-	err  error       // the errno for asking for it as what it is not
-}
-
 // ActivationListeners returns the listening stream and message-mode sockets
 // that the service manager passed to this process, in the order it passed
 // them. Datagram sockets among them are left for [ActivationPacketConns];
@@ -156,6 +145,17 @@ func ActivationPacketConn(name string) (*PacketConn, error) {
 		return nil, err
 	}
 	return s.pc, nil
+}
+
+// activated is one descriptor passed by the service manager.
+type activated struct {
+	fd   int
+	name string      // from LISTEN_FDNAMES; "unknown" if none was given
+	ln   *Listener   // a listening Unix domain stream or seqpacket socket
+	pc   *PacketConn // a Unix domain datagram socket
+	addr *Addr       // the socket's address, if it is a Unix domain socket
+	what string      // what it is, for errors: "a TCP socket"
+	err  error       // the errno for asking for it as what it is not
 }
 
 // activationByName finds the one listening (or datagram) socket named

@@ -26,6 +26,14 @@
 // signals, and [WaitSignal] and [SignalWaiter] wait for signals with a
 // context. See [Signal] for what each platform can deliver.
 //
+// Daemons get three things more: socket activation by a service manager
+// such as systemd ([ActivationListeners], [ActivationListener]), handing a
+// listening socket to a successor without refusing a client
+// ([Listener.File], [FileListener], [Listener.SetUnlinkOnClose]), and, on
+// Linux, handles to peer processes that cannot be mistaken for another
+// process after a PID is reused ([Conn.PeerProcess], [Process]), with the
+// peer's supplementary groups and security label in [Cred].
+//
 // # Pipes and FIFOs
 //
 // [Pipe] returns an unnamed pipe whose ends, unlike those of [os.Pipe], are

@@ -441,6 +441,8 @@ func (p *Process) Close() error {
 
 // SyscallConn returns a raw connection to the pidfd, for the system calls
 // the package does not cover (pidfd_getfd, setns, waitid with P_PIDFD).
+// The pidfd is in non-blocking mode (PIDFD_NONBLOCK), so waitid on it
+// reports EAGAIN for a child that has not exited.
 func (p *Process) SyscallConn() (syscall.RawConn, error) {
 	if !p.ok() {
 		return nil, syscall.EINVAL

@@ -203,9 +203,11 @@ func (l *Listener) AcceptConn() (*Conn, error) {
 }
 
 // Close stops listening, unblocks pending Accept calls and removes the
-// socket file if the listener created one and it is still the same file (a
-// successor's socket at the same path is left alone). Closing twice reports
-// an error wrapping [net.ErrClosed].
+// socket file if the listener owns one and it is still the same file (a
+// successor's socket at the same path is left alone). A listener owns the
+// file it created, unless [Listener.File] or [Listener.SetUnlinkOnClose]
+// said otherwise; see SetUnlinkOnClose. Closing twice reports an error
+// wrapping [net.ErrClosed].
 //
 // If there is an error, it will be of type [*net.OpError].
 func (l *Listener) Close() error {
@@ -302,6 +304,7 @@ func (l *Listener) File() (*os.File, error) {
 // [syscall.EPROTOTYPE] (a datagram socket: use [FilePacketConn]) or
 // [syscall.EINVAL] (a socket that is not listening: use [FileConn]).
 //
+// The socket's file status, which every copy shares, is set non-blocking.
 // The listener did not create its socket file, so its Close leaves the
 // file in place unless [Listener.SetUnlinkOnClose](true) says otherwise.
 // A server hands over to its successor without refusing a single client
@@ -1283,7 +1286,8 @@ func (p *PacketConn) RecvFiles(b []byte, maxFiles int) (n int, files []*os.File,
 }
 
 // Close closes the socket, unblocks pending calls and removes the socket
-// file of a bound PacketConn if it is still the file it created.
+// file of a bound PacketConn if it owns the file and it is still the same
+// file, as [Listener.Close] does (see [PacketConn.SetUnlinkOnClose]).
 //
 // If there is an error, it will be of type [*net.OpError].
 func (p *PacketConn) Close() error {
