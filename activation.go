@@ -67,8 +67,10 @@ import (
 // [syscall.ENOTSOCK] (not a socket), [syscall.EAFNOSUPPORT] (not a Unix
 // domain socket, such as a TCP one), [syscall.EPROTOTYPE] (a datagram
 // socket where a listener was asked for, or the reverse) or
-// [syscall.EINVAL] (a stream socket that is not listening, as systemd
-// passes with Accept=yes).
+// [syscall.EINVAL] (a stream socket that is not listening: with
+// Accept=yes systemd passes one connection, which
+// [FileConn](os.NewFile(3, name)) takes; the descriptor stays open for
+// that).
 func ActivationListeners() ([]*Listener, error) {
 	socks, err := sysActivation()
 	if err != nil {
