@@ -12,7 +12,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -559,11 +558,12 @@ func peerIdentity(fd int, cred *Cred) error {
 			break
 		}
 		if err == nil {
+			// In ascending order: the kernel keeps a process's groups
+			// sorted (groups_sort) and hands them out as they are.
 			cred.Groups = make([]int, size/4)
 			for i := range cred.Groups {
 				cred.Groups[i] = int(gids[i])
 			}
-			slices.Sort(cred.Groups)
 		} else if !optionMissing(err) {
 			return os.NewSyscallError("getsockopt", err)
 		}
