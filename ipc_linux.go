@@ -669,11 +669,7 @@ func newProcess(pidfd, pid int) (*Process, error) {
 // waiting: a pidfd polls readable from the moment its process exits (it
 // need not have been reaped), and hung up once it has been.
 func (p *Process) exited(fd uintptr) (bool, error) {
-	pfd := struct {
-		fd      int32
-		events  int16
-		revents int16
-	}{fd: int32(fd), events: _POLLIN}
+	pfd := pollFd{fd: int32(fd), events: _POLLIN}
 	var ts syscall.Timespec // zero: do not wait
 	for {
 		n, _, e := syscall.Syscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&pfd)), 1, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
@@ -685,6 +681,13 @@ func (p *Process) exited(fd uintptr) (bool, error) {
 		}
 		return n > 0 && pfd.revents&(_POLLIN|_POLLHUP) != 0, nil
 	}
+}
+
+// pollFd is struct pollfd from <poll.h>.
+type pollFd struct {
+	fd      int32
+	events  int16
+	revents int16
 }
 
 // signal sends sig through the pidfd with pidfd_send_signal(2).
