@@ -26,6 +26,14 @@
 // signals, and [WaitSignal] and [SignalWaiter] wait for signals with a
 // context. See [Signal] for what each platform can deliver.
 //
+// Daemons get three things more: socket activation by a service manager
+// such as systemd ([ActivationListeners], [ActivationListener]), handing a
+// listening socket to a successor without refusing a client
+// ([Listener.File], [FileListener], [Listener.SetUnlinkOnClose]), and, on
+// Linux, handles to peer processes that cannot be mistaken for another
+// process after a PID is reused ([Conn.PeerProcess], [Process]), with the
+// peer's supplementary groups and security label in [Cred].
+//
 // # Pipes and FIFOs
 //
 // [Pipe] returns an unnamed pipe whose ends, unlike those of [os.Pipe], are
@@ -252,11 +260,54 @@ func nameAddr(nw, name string) *Addr {
 
 // Cred holds the credentials of the process at the other end of a
 // connection, as the kernel recorded them when the connection was made.
+//
+// The PID is advisory: by the time it is used the process may have exited
+// and its PID may name another process. Never decide whom to trust, or
+// whom to signal, by PID; on Linux [Conn.PeerProcess] gives a handle that
+// cannot be confused with another process.
 type Cred struct {
 	PID int    // process ID, or -1 where the platform does not report it
 	UID int    // effective user ID; -1 on Windows
 	GID int    // effective group ID; -1 on Windows
 	SID string // Windows: the user's security identifier, such as "S-1-5-18"; empty on Unix
+
+	// Groups holds the supplementary group IDs, in ascending order, as
+	// [Conn.PeerCred] reports them on Linux and Android (SO_PEERGROUPS,
+	// Linux 4.13 and later). It is empty but not nil for a process that
+	// has none, and nil where they are not reported: on other platforms,
+	// on older kernels, under emulators that do not pass the option
+	// through, and in the credentials of a message ([Conn.RecvCred]). A
+	// group check on a nil Groups sees only GID, so it fails closed for
+	// members through a supplementary group; [Cred.InGroup] does the
+	// check.
+	Groups []int
+
+	// SecurityLabel is the security context of the peer as its Linux
+	// security module recorded it when the connection was made
+	// (SO_PEERSEC), such as an SELinux context
+	// ("system_u:system_r:sshd_t:s0") or an AppArmor profile
+	// ("unconfined"); empty where no security module labels sockets, and
+	// on other platforms.
+	SecurityLabel string
+}
+
+// InGroup reports whether gid is the effective group ID of the
+// credentials or one of their supplementary groups ([Cred.Groups]). It
+// reports false for a nil Cred and for a negative gid, so it never matches
+// the -1 that stands for "unknown" on Windows.
+func (c *Cred) InGroup(gid int) bool {
+	if c == nil || gid < 0 {
+		return false
+	}
+	if c.GID == gid {
+		return true
+	}
+	for _, g := range c.Groups {
+		if g == gid {
+			return true
+		}
+	}
+	return false
 }
 
 // errTimeout is returned when a dial's context deadline or Dialer.Timeout

@@ -412,3 +412,17 @@ type splicing struct{}
 
 func spliceFrom(c *Conn, r io.Reader, remain int64) (int64, bool, error) { return 0, false, nil }
 func spliceTo(c *Conn, w io.Writer) (int64, bool, error)                 { return 0, false, nil }
+
+// ---- peer identity: no pidfds ----
+
+func (c *Conn) peerProcess() (*Process, error) { return nil, errNoPidfd }
+
+func (c *Conn) recvProcess(b []byte, from *string) (int, *Process, bool, error) {
+	return 0, nil, false, errNoPidfd
+}
+
+func (p *Process) exited(fd uintptr) (bool, error) { return false, errNoPidfd }
+
+func (p *Process) signal(fd uintptr, sig os.Signal) (string, error) { return "", errNoPidfd }
+
+var errNoPidfd = &argError{"process handles (pidfds) exist only on Linux", errors.ErrUnsupported}

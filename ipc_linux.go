@@ -8,6 +8,7 @@ package ipc
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
 	"math"
@@ -95,23 +96,30 @@ func chmodSocket(path string, want *syscall.Stat_t, mode uint32) error {
 	return nil
 }
 
-// peerCred wraps getsockopt(SO_PEERCRED).
+// peerCred wraps getsockopt(SO_PEERCRED), and reads the peer's groups and
+// security label (peerIdentity).
 func (c *Conn) peerCred() (*Cred, error) {
 	rc, err := c.f.SyscallConn()
 	if err != nil {
 		return nil, err
 	}
-	var u *syscall.Ucred
+	var cred *Cred
 	var serr error
 	if err := rc.Control(func(fd uintptr) {
-		u, serr = syscall.GetsockoptUcred(int(fd), syscall.SOL_SOCKET, syscall.SO_PEERCRED)
+		u, err := syscall.GetsockoptUcred(int(fd), syscall.SOL_SOCKET, syscall.SO_PEERCRED)
+		if err != nil {
+			serr = os.NewSyscallError("getsockopt", err)
+			return
+		}
+		cred = &Cred{PID: int(u.Pid), UID: int(u.Uid), GID: int(u.Gid)}
+		serr = peerIdentity(int(fd), cred)
 	}); err != nil {
 		return nil, fileErr(err)
 	}
 	if serr != nil {
-		return nil, os.NewSyscallError("getsockopt", serr)
+		return nil, serr
 	}
-	return &Cred{PID: int(u.Pid), UID: int(u.Uid), GID: int(u.Gid)}, nil
+	return cred, nil
 }
 
 // seqpacketOK: Linux has SOCK_SEQPACKET for AF_UNIX.
@@ -776,4 +784,306 @@ func putSplicePipe(p *splicePipe) {
 	}
 	syscall.Close(p.r)
 	syscall.Close(p.w)
+}
+
+// ---- peer identity: pidfds, supplementary groups, security labels ----
+
+// Socket options and a control message newer than package syscall, with
+// the values every Linux architecture Go supports uses (<asm/socket.h>,
+// checked against golang.org/x/sys/unix; only SPARC, which Go does not
+// support, numbers the first three differently).
+const (
+	_SO_PEERGROUPS = 59 // Linux 4.13
+	_SO_PASSPIDFD  = 76 // Linux 6.5
+	_SO_PEERPIDFD  = 77 // Linux 6.5
+	_SCM_PIDFD     = 4  // Linux 6.5
+)
+
+// sysBase is where the architecture's system call numbers start: 4000 for
+// the MIPS o32 ABI, 5000 for MIPS n64 and 0 everywhere else. (exit is
+// system call 1, 60 or 93 elsewhere, 4001 and 5058 on MIPS.) System calls
+// added since Linux 5.1 have the same number above this base on every
+// architecture.
+const sysBase = syscall.SYS_EXIT / 1000 * 1000
+
+const sysPidfdSendSignal = sysBase + 424 // Linux 5.1
+
+// peerIdentity adds the supplementary groups (SO_PEERGROUPS) and security
+// label (SO_PEERSEC) of the peer of fd to cred. An option the kernel (or an
+// emulator) does not have leaves its field unset; other errors are
+// returned.
+func peerIdentity(fd int, cred *Cred) error {
+	var buf [64]uint32 // room for most processes' groups; retried if not
+	gids := buf[:]
+	for {
+		size := uint32(4 * len(gids))
+		err := getsockopt(fd, syscall.SOL_SOCKET, _SO_PEERGROUPS, unsafe.Pointer(&gids[0]), &size)
+		if err == syscall.ERANGE {
+			if int(size) > 4*len(gids) {
+				gids = make([]uint32, size/4)
+				continue
+			}
+			// The kernel always says how much room it needs; qemu-user
+			// passes the option through with room for one int only and
+			// reports ERANGE for more than one group without the size.
+			break
+		}
+		if err == nil {
+			// In ascending order: the kernel keeps a process's groups
+			// sorted (groups_sort) and hands them out as they are.
+			cred.Groups = make([]int, size/4)
+			for i := range cred.Groups {
+				cred.Groups[i] = int(gids[i])
+			}
+		} else if !optionMissing(err) {
+			return os.NewSyscallError("getsockopt", err)
+		}
+		break
+	}
+	label := make([]byte, 256)
+	for {
+		size := uint32(len(label))
+		err := getsockopt(fd, syscall.SOL_SOCKET, syscall.SO_PEERSEC, unsafe.Pointer(&label[0]), &size)
+		if err == syscall.ERANGE && int(size) > len(label) {
+			label = make([]byte, size)
+			continue
+		}
+		if err == nil {
+			// SELinux counts the terminating NUL in the length.
+			cred.SecurityLabel = strings.TrimRight(string(label[:min(int(size), len(label))]), "\x00")
+		} else if !optionMissing(err) {
+			return os.NewSyscallError("getsockopt", err)
+		}
+		return nil
+	}
+}
+
+// optionMissing reports whether a getsockopt error means the option is not
+// there to read: the kernel does not know it (ENOPROTOOPT), no security
+// module labels the socket (ENOPROTOOPT), or an emulator such as qemu-user
+// does not pass it through (EOPNOTSUPP).
+func optionMissing(err error) bool {
+	return err == syscall.ENOPROTOOPT || err == syscall.EOPNOTSUPP
+}
+
+// unsupportedError marks an errno that says the kernel lacks a feature, so
+// that errors.Is(err, errors.ErrUnsupported) holds while the errno stays
+// reachable through Unwrap.
+type unsupportedError struct {
+	err  error
+	what string
+}
+
+func (e *unsupportedError) Error() string        { return e.what + ": " + e.err.Error() }
+func (e *unsupportedError) Unwrap() error        { return e.err }
+func (e *unsupportedError) Is(target error) bool { return target == errors.ErrUnsupported }
+
+// pidfdErr maps the errors of calls that make a pidfd: a missing option to
+// ErrUnsupported, a vanished process to os.ErrProcessDone.
+func pidfdErr(call, option string, err error) error {
+	switch {
+	case optionMissing(err), err == syscall.ENOSYS:
+		return os.NewSyscallError(call, &unsupportedError{err, option + " is not supported here (Linux has it from 6.5)"})
+	case err == syscall.ESRCH:
+		return os.NewSyscallError(call, goneErr(err))
+	}
+	return os.NewSyscallError(call, err)
+}
+
+// peerProcess opens a pidfd for the peer with SO_PEERPIDFD and reads its
+// PID with SO_PEERCRED. Both name the process the kernel recorded at
+// connect, so they agree.
+func (c *Conn) peerProcess() (*Process, error) {
+	pidfd, pid := -1, 0
+	var serr error
+	if err := c.rc.Control(func(fd uintptr) {
+		if pidfd, serr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, _SO_PEERPIDFD); serr != nil {
+			serr = pidfdErr("getsockopt", "SO_PEERPIDFD", serr)
+			return
+		}
+		u, err := syscall.GetsockoptUcred(int(fd), syscall.SOL_SOCKET, syscall.SO_PEERCRED)
+		if err != nil {
+			serr = os.NewSyscallError("getsockopt", err)
+			return
+		}
+		pid = int(u.Pid)
+	}); err != nil {
+		return nil, fileErr(err)
+	}
+	if serr != nil {
+		if pidfd >= 0 {
+			syscall.Close(pidfd)
+		}
+		return nil, serr
+	}
+	return newProcess(pidfd, pid)
+}
+
+// newProcess puts pidfd, a close-on-exec pidfd as the kernel hands them
+// out, on the runtime's poller, where it turns readable when the process
+// exits. It takes ownership of pidfd, closing it on error.
+func newProcess(pidfd, pid int) (*Process, error) {
+	if err := syscall.SetNonblock(pidfd, true); err != nil {
+		syscall.Close(pidfd)
+		return nil, os.NewSyscallError("setnonblock", err)
+	}
+	f := os.NewFile(uintptr(pidfd), "pidfd:"+strconv.Itoa(pid))
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &Process{pid: pid, f: f, rc: rc, waiting: make(chan struct{}, 1)}, nil
+}
+
+// exited reports whether the process of the pidfd has exited, without
+// waiting: a pidfd polls readable from the moment its process exits (it
+// need not have been reaped), and hung up once it has been.
+func (p *Process) exited(fd uintptr) (bool, error) { return readable(int(fd)) }
+
+// signal sends sig through the pidfd with pidfd_send_signal(2).
+func (p *Process) signal(fd uintptr, sig os.Signal) (string, error) {
+	s, ok := sig.(syscall.Signal)
+	if !ok {
+		return "", unsupportedSignal(sig)
+	}
+	_, _, e := syscall.Syscall6(sysPidfdSendSignal, fd, uintptr(s), 0, 0, 0, 0)
+	switch {
+	case e == 0:
+		return "", nil
+	case e == syscall.ENOSYS:
+		return "pidfd_send_signal", &unsupportedError{e, "pidfd_send_signal needs Linux 5.1 or later"}
+	}
+	return "pidfd_send_signal", goneErr(e)
+}
+
+// recvProcess reads like RecvCred and opens a pidfd for the sender of the
+// data (SCM_PIDFD). SO_PASSPIDFD is on only for the duration of the call,
+// under the receive lock that every other recvmsg of the connection takes,
+// so no other read can be handed a pidfd it does not expect. SO_PASSCRED
+// stays on from the first call, as RecvCred leaves it: a datagram socket
+// records its senders only while it is on.
+func (c *Conn) recvProcess(b []byte, from *string) (n int, p *Process, truncated bool, err error) {
+	if !c.passCred.Load() {
+		if err := c.enablePassCred(); err != nil {
+			return 0, nil, false, err
+		}
+	}
+	rx := c.rxState()
+	rx.mu.Lock()
+	defer rx.mu.Unlock()
+	setPass := func(on int) error {
+		var serr error
+		if err := c.rc.Control(func(fd uintptr) {
+			serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, _SO_PASSPIDFD, on)
+		}); err != nil {
+			return fileErr(err)
+		}
+		if serr != nil {
+			return pidfdErr("setsockopt", "SO_PASSPIDFD", serr)
+		}
+		return nil
+	}
+	if err := setPass(1); err != nil {
+		return 0, nil, false, err
+	}
+	defer setPass(0)
+
+	// Room for the sender's credentials and its pidfd, in the order the
+	// kernel writes them. Descriptors sent with the data (SCM_RIGHTS, which
+	// comes between the two) are closed.
+	oob := make([]byte, credSpace+syscall.CmsgSpace(4)+syscall.CmsgSpace(4*maxFilesPerMsg))
+	var oobn, flags int
+	var sa syscall.Sockaddr
+	var serr error
+	err = c.rc.Read(func(fd uintptr) bool {
+		for {
+			if from != nil {
+				n, oobn, flags, sa, serr = syscall.Recvmsg(int(fd), b, oob, syscall.MSG_CMSG_CLOEXEC)
+			} else {
+				n, oobn, flags, serr = recvmsgNoName(int(fd), b, oob, syscall.MSG_CMSG_CLOEXEC)
+			}
+			if serr == syscall.EINTR {
+				continue
+			}
+			return serr != syscall.EAGAIN
+		}
+	})
+	if err != nil {
+		return 0, nil, false, fileErr(err)
+	}
+	if serr != nil {
+		return 0, nil, false, os.NewSyscallError("recvmsg", serr)
+	}
+	pidfd, pid, hasCred, fds := -1, 0, false, []int(nil)
+	walkControl(oob[:oobn], func(level, typ int32, data []byte) {
+		if level != syscall.SOL_SOCKET {
+			return
+		}
+		switch {
+		case typ == syscall.SCM_RIGHTS:
+			for ; len(data) >= 4; data = data[4:] {
+				fds = append(fds, int(int32(binary.NativeEndian.Uint32(data))))
+			}
+		case typ == _SCM_PIDFD && len(data) >= 4:
+			if pidfd >= 0 {
+				fds = append(fds, pidfd)
+			}
+			pidfd = int(int32(binary.NativeEndian.Uint32(data)))
+		case typ == syscall.SCM_CREDENTIALS && len(data) >= 12:
+			hasCred = true
+			pid = int(int32(binary.NativeEndian.Uint32(data)))
+		}
+	})
+	closeFDs(fds)
+	if from != nil {
+		*from = ""
+		if sun, ok := sa.(*syscall.SockaddrUnix); ok {
+			*from = unixName(sun)
+		}
+	}
+	if n == 0 && (len(b) > 0 || c.msg) && !(c.msg && hasCred) && !c.dgram {
+		if pidfd >= 0 {
+			syscall.Close(pidfd)
+		}
+		return 0, nil, false, io.EOF
+	}
+	truncated = c.msg && flags&syscall.MSG_TRUNC != 0
+	if pidfd >= 0 {
+		if p, err = newProcess(pidfd, pid); err != nil {
+			return n, nil, truncated, err
+		}
+	}
+	return n, p, truncated, nil
+}
+
+// walkControl calls fn for each control message in oob, laid out as the
+// kernel lays them out (CMSG_LEN, CMSG_SPACE), and reports whether the
+// whole buffer was well formed. It never panics.
+func walkControl(oob []byte, fn func(level, typ int32, data []byte)) bool {
+	hdrLen := syscall.CmsgLen(0)
+	align := syscall.CmsgSpace(1) - hdrLen
+	for len(oob) > 0 {
+		if len(oob) < hdrLen {
+			return false
+		}
+		var l uint64
+		if unsafe.Sizeof(syscall.Cmsghdr{}.Len) == 8 {
+			l = binary.NativeEndian.Uint64(oob)
+		} else {
+			l = uint64(binary.NativeEndian.Uint32(oob))
+		}
+		if l < uint64(hdrLen) || l > uint64(len(oob)) {
+			return false
+		}
+		level := int32(binary.NativeEndian.Uint32(oob[unsafe.Offsetof(syscall.Cmsghdr{}.Level):]))
+		typ := int32(binary.NativeEndian.Uint32(oob[unsafe.Offsetof(syscall.Cmsghdr{}.Type):]))
+		fn(level, typ, oob[hdrLen:l])
+		next := (int(l) + align - 1) &^ (align - 1)
+		if next >= len(oob) {
+			break
+		}
+		oob = oob[next:]
+	}
+	return true
 }

@@ -46,3 +46,14 @@ func recvmsgNoName(fd int, p, oob []byte, flags int) (n, oobn, rflags int, err e
 	}
 	return int(r), int(msg.Controllen), int(msg.Flags), nil
 }
+
+// getsockopt wraps getsockopt(2) for options whose value package syscall
+// has no function for.
+func getsockopt(fd, level, opt int, p unsafe.Pointer, size *uint32) error {
+	_, _, e := syscall.Syscall6(syscall.SYS_GETSOCKOPT, uintptr(fd), uintptr(level), uintptr(opt),
+		uintptr(p), uintptr(unsafe.Pointer(size)), 0)
+	if e != 0 {
+		return e
+	}
+	return nil
+}

@@ -139,3 +139,20 @@ func (c *Conn) writeTo(w io.Writer) (int64, bool, error)  { return 0, false, nil
 type lowLatencyReader struct{}
 
 func (r *LowLatencyReader) read(b []byte) (int, error) { return r.f.Read(b) }
+
+// ---- socket activation, listener handoff and peer processes ----
+
+func (l *Listener) file() (*os.File, error)             { return nil, errors.ErrUnsupported }
+func (l *Listener) setUnlinkOnClose(unlink bool)        {}
+func (c *Conn) setUnlinkOnClose(unlink bool)            {}
+func sysFileListener(f *os.File) (*Listener, error)     { return nil, errors.ErrUnsupported }
+func sysFilePacketConn(f *os.File) (*PacketConn, error) { return nil, errors.ErrUnsupported }
+func sysActivation() ([]activated, error)               { return nil, errors.ErrUnsupported }
+func (c *Conn) peerProcess() (*Process, error)          { return nil, errors.ErrUnsupported }
+func (p *Process) exited(fd uintptr) (bool, error)      { return false, errors.ErrUnsupported }
+func (p *Process) signal(fd uintptr, sig os.Signal) (string, error) {
+	return "", errors.ErrUnsupported
+}
+func (c *Conn) recvProcess(b []byte, from *string) (int, *Process, bool, error) {
+	return 0, nil, false, errors.ErrUnsupported
+}

@@ -59,6 +59,7 @@ type sysListener struct {
 	rc    syscall.RawConn // f's raw connection, for accept
 	bound boundFile
 	spin  spinWindow // low-latency accepts (performance section)
+	keep  bool       // SetUnlinkOnClose(false); guarded by unlinkMu
 }
 
 type sysConn struct {
@@ -67,6 +68,7 @@ type sysConn struct {
 	//lint:ignore U1000 empty where the platform has no splice
 	splicing             // per-platform state of ReadFrom and WriteTo
 	bound    boundFile   // a bound datagram socket's file
+	keep     bool        // SetUnlinkOnClose(false); guarded by unlinkMu
 	passCred atomic.Bool // SO_PASSCRED is on
 	rxOnce   sync.Once
 	rx       *rxState
@@ -686,7 +688,7 @@ func (l *Listener) close() error {
 	// new client finds a path that leads nowhere. While the socket is still
 	// open no reclaiming listener can take the path over, so the identity
 	// check cannot race with a successor.
-	l.bound.remove()
+	removeOwned(&l.bound, &l.keep)
 	return fileErr(l.f.Close())
 }
 
@@ -1328,7 +1330,7 @@ const netUnixgram = "unixgram"
 
 var errNoAddr = &argError{"no destination address", syscall.EINVAL}
 
-func (c *Conn) removeBound() { c.bound.remove() }
+func (c *Conn) removeBound() { removeOwned(&c.bound, &c.keep) }
 
 var errUnnamed = &argError{"the address is unnamed: an unnamed socket cannot be sent to", syscall.EINVAL}
 
@@ -2116,4 +2118,346 @@ func (c *Conn) writeTo(w io.Writer) (written int64, handled bool, err error) {
 		return 0, false, nil
 	}
 	return spliceTo(c, w)
+}
+
+// ---- socket activation and listener handoff (activation.go, sock.go) ----
+
+// unlinkMu guards what listeners and bound datagram sockets do with the
+// socket files they own: SetUnlinkOnClose, File and Close.
+var unlinkMu sync.Mutex
+
+// removeOwned removes the socket file b on Close, unless keep says to
+// leave it (SetUnlinkOnClose(false), File).
+func removeOwned(b *boundFile, keep *bool) {
+	unlinkMu.Lock()
+	defer unlinkMu.Unlock()
+	if !*keep {
+		b.remove()
+	}
+}
+
+// setOwned turns removal of the socket file b on Close on or off. Turning
+// it on for a socket that did not create its file (b.path is empty) takes
+// the socket file now at path, the socket's name, as its own.
+func setOwned(b *boundFile, keep *bool, unlink bool, path string) {
+	unlinkMu.Lock()
+	defer unlinkMu.Unlock()
+	*keep = !unlink
+	if !unlink || b.path != "" || path == "" || abstractNames && path[0] == '@' {
+		return
+	}
+	var st syscall.Stat_t
+	if syscall.Lstat(path, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFSOCK {
+		*b = boundFile{path: path, dev: uint64(st.Dev), ino: uint64(st.Ino)}
+	}
+}
+
+func (l *Listener) setUnlinkOnClose(unlink bool) { setOwned(&l.bound, &l.keep, unlink, l.addr.Name) }
+
+func (c *Conn) setUnlinkOnClose(unlink bool) { setOwned(&c.bound, &c.keep, unlink, c.laddr.Name) }
+
+func (l *Listener) file() (*os.File, error) {
+	nfd, err := dupCloexec(l.rc)
+	if err != nil {
+		return nil, fileErr(err)
+	}
+	l.setUnlinkOnClose(false)
+	return os.NewFile(uintptr(nfd), l.addr.Name), nil
+}
+
+func sysFileListener(f *os.File) (*Listener, error) {
+	nfd, info, err := dupSocket(f)
+	if err != nil {
+		return nil, err
+	}
+	if err := info.listenerErr(); err != nil {
+		syscall.Close(nfd)
+		return nil, err
+	}
+	return fdListener(nfd, info)
+}
+
+func sysFilePacketConn(f *os.File) (*PacketConn, error) {
+	nfd, info, err := dupSocket(f)
+	if err != nil {
+		return nil, err
+	}
+	if err := info.packetErr(); err != nil {
+		syscall.Close(nfd)
+		return nil, err
+	}
+	return fdPacketConn(nfd, info)
+}
+
+// dupSocket duplicates f's descriptor onto a close-on-exec one and finds
+// out what socket it is.
+func dupSocket(f *os.File) (int, sockInfo, error) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return -1, sockInfo{}, bareFileErr(err)
+	}
+	nfd, err := dupCloexec(rc)
+	if err != nil {
+		// f is the caller's: its closing is not the listener's.
+		return -1, sockInfo{}, bareFileErr(err)
+	}
+	info, err := inspectSocket(nfd)
+	if err != nil {
+		syscall.Close(nfd)
+		return -1, sockInfo{}, err
+	}
+	return nfd, info, nil
+}
+
+// sockInfo says what kind of descriptor was handed to the package.
+type sockInfo struct {
+	unix      bool  // a Unix domain socket
+	typ       int   // its type: SOCK_STREAM and so on
+	listening bool  // SO_ACCEPTCONN
+	addr      *Addr // a Unix domain socket's name, Net by its type
+	what      string
+	errno     error // why it is none of the package's sockets, if it is not
+}
+
+// inspectSocket finds out what fd is. Its error is for a system call that
+// failed; a descriptor that is not a Unix domain socket is described in the
+// result.
+func inspectSocket(fd int) (sockInfo, error) {
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		return sockInfo{}, os.NewSyscallError("fstat", err)
+	}
+	if st.Mode&syscall.S_IFMT != syscall.S_IFSOCK {
+		return sockInfo{what: nonSocketKind(uint32(st.Mode)), errno: syscall.ENOTSOCK}, nil
+	}
+	typ, err := syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TYPE)
+	if err != nil {
+		return sockInfo{}, os.NewSyscallError("getsockopt", err)
+	}
+	info := sockInfo{typ: typ}
+	sa, err := syscall.Getsockname(fd)
+	switch sa := sa.(type) {
+	case *syscall.SockaddrUnix:
+		info.unix = true
+		info.addr = &Addr{Net: netUnixgram, Name: unixName(sa)}
+	case *syscall.SockaddrInet4, *syscall.SockaddrInet6:
+		info.what, info.errno = "an IP socket", syscall.EAFNOSUPPORT
+		switch typ {
+		case syscall.SOCK_STREAM:
+			info.what = "a TCP socket"
+		case syscall.SOCK_DGRAM:
+			info.what = "a UDP socket"
+		}
+		return info, nil
+	default:
+		if err != nil && err != syscall.EAFNOSUPPORT {
+			return sockInfo{}, os.NewSyscallError("getsockname", err)
+		}
+		info.what, info.errno = "a socket of another address family", syscall.EAFNOSUPPORT
+		return info, nil
+	}
+	switch typ {
+	case syscall.SOCK_STREAM, syscall.SOCK_SEQPACKET:
+		acc, err := syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_ACCEPTCONN)
+		if err != nil {
+			return sockInfo{}, os.NewSyscallError("getsockopt", err)
+		}
+		info.listening = acc != 0
+		kind := "stream"
+		info.addr.Net = netUnix
+		if typ == syscall.SOCK_SEQPACKET {
+			kind, info.addr.Net = "seqpacket", netUnixPacket
+		}
+		if info.listening {
+			info.what = "a listening " + kind + " socket"
+		} else {
+			info.what, info.errno = "a "+kind+" socket that is not listening", syscall.EINVAL
+		}
+	case syscall.SOCK_DGRAM:
+		info.what = "a datagram socket"
+	default:
+		info.what, info.errno = "a Unix domain socket of type "+strconv.Itoa(typ), syscall.EPROTOTYPE
+	}
+	return info, nil
+}
+
+// nonSocketKind names a file that is not a socket.
+func nonSocketKind(mode uint32) string {
+	switch mode & syscall.S_IFMT {
+	case syscall.S_IFREG:
+		return "a regular file"
+	case syscall.S_IFDIR:
+		return "a directory"
+	case syscall.S_IFIFO:
+		return "a pipe or FIFO"
+	case syscall.S_IFCHR:
+		return "a character device"
+	case syscall.S_IFBLK:
+		return "a block device"
+	}
+	return "a file that is not a socket"
+}
+
+func (info *sockInfo) isListener() bool { return info.unix && info.listening }
+func (info *sockInfo) isPacket() bool   { return info.unix && info.typ == syscall.SOCK_DGRAM }
+
+// listenerErr refuses anything but a listening Unix domain stream or
+// seqpacket socket.
+func (info *sockInfo) listenerErr() error {
+	switch {
+	case info.isListener():
+		return nil
+	case info.isPacket():
+		return &argError{info.what + ", not a listening stream or seqpacket socket; use FilePacketConn", syscall.EPROTOTYPE}
+	case info.errno == syscall.EINVAL:
+		return &argError{info.what + ", not a listening one; use FileConn", syscall.EINVAL}
+	}
+	return &argError{info.what + ", not a listening Unix domain socket", info.errno}
+}
+
+// packetErr refuses anything but a Unix domain datagram socket.
+func (info *sockInfo) packetErr() error {
+	switch {
+	case info.isPacket():
+		return nil
+	case info.unix:
+		return &argError{info.what + ", not a datagram socket", syscall.EPROTOTYPE}
+	}
+	return &argError{info.what + ", not a Unix domain datagram socket", info.errno}
+}
+
+// fdListener makes a Listener of fd, a listening Unix domain stream or
+// seqpacket socket. It takes ownership of fd, closing it on error. The
+// listener owns no socket file.
+func fdListener(fd int, info sockInfo) (*Listener, error) {
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		syscall.Close(fd)
+		return nil, os.NewSyscallError("setnonblock", err)
+	}
+	l := &Listener{addr: info.addr}
+	l.f = os.NewFile(uintptr(fd), info.addr.Name)
+	l.rc, _ = l.f.SyscallConn() // cannot fail on a fresh file
+	return l, nil
+}
+
+// fdPacketConn makes a PacketConn of fd, a Unix domain datagram socket. It
+// takes ownership of fd, closing it on error. The PacketConn owns no socket
+// file.
+func fdPacketConn(fd int, info sockInfo) (*PacketConn, error) {
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		syscall.Close(fd)
+		return nil, os.NewSyscallError("setnonblock", err)
+	}
+	raddr := &Addr{Net: netUnixgram}
+	if sa, err := syscall.Getpeername(fd); err == nil {
+		if sun, ok := sa.(*syscall.SockaddrUnix); ok {
+			raddr.Name = unixName(sun)
+		}
+	}
+	p, err := newPacketConn(fd, info.addr, raddr, boundFile{})
+	if err != nil {
+		return nil, err
+	}
+	if scmCredentials >= 0 && info.addr.Name != "" {
+		// As sysListenPacket does, so that every sender is recorded.
+		if err := p.c.enablePassCred(); err != nil {
+			p.c.f.Close()
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// activation holds the sockets passed by the service manager, taken once.
+var activation struct {
+	once  sync.Once
+	socks []activated
+	err   error
+}
+
+func sysActivation() ([]activated, error) {
+	activation.once.Do(func() { activation.socks, activation.err = takeActivation() })
+	return activation.socks, activation.err
+}
+
+// takeActivation reads and unsets LISTEN_PID, LISTEN_FDS and
+// LISTEN_FDNAMES, makes the descriptors close-on-exec and makes a Listener
+// or PacketConn of each Unix domain socket among them.
+func takeActivation() ([]activated, error) {
+	pidVar, hasPID := os.LookupEnv("LISTEN_PID")
+	fdsVar, hasFDs := os.LookupEnv("LISTEN_FDS")
+	namesVar, hasNames := os.LookupEnv("LISTEN_FDNAMES")
+	os.Unsetenv("LISTEN_PID")
+	os.Unsetenv("LISTEN_FDS")
+	os.Unsetenv("LISTEN_FDNAMES")
+	if !hasPID || !hasFDs {
+		return nil, &argError{"the process was not socket-activated: LISTEN_PID and LISTEN_FDS are not both set", syscall.ENOENT}
+	}
+	pid, err := strconv.Atoi(pidVar)
+	if err != nil || pid <= 0 {
+		return nil, &argError{"LISTEN_PID=" + strconv.Quote(pidVar) + " is not a process ID", syscall.EINVAL}
+	}
+	if self := os.Getpid(); pid != self {
+		return nil, &argError{"the sockets were passed to another process: LISTEN_PID is " + pidVar +
+			", this process is " + strconv.Itoa(self), syscall.ENOENT}
+	}
+	n, err := strconv.Atoi(fdsVar)
+	if err != nil || n < 0 || n > math.MaxInt32-3 {
+		return nil, &argError{"LISTEN_FDS=" + strconv.Quote(fdsVar) + " is not a number of descriptors", syscall.EINVAL}
+	}
+	var names []string
+	if hasNames && (n > 0 || namesVar != "") {
+		names = strings.Split(namesVar, ":")
+		if len(names) != n {
+			return nil, &argError{"LISTEN_FDNAMES has " + strconv.Itoa(len(names)) + " names for the " +
+				strconv.Itoa(n) + " descriptors of LISTEN_FDS", syscall.EINVAL}
+		}
+	}
+	// Every descriptor must be open (a process cannot have more than its
+	// descriptor limit, so this ends soon for any n); each becomes
+	// close-on-exec, as sd_listen_fds(3) makes them.
+	for fd := 3; fd < 3+n; fd++ {
+		var st syscall.Stat_t
+		if err := syscall.Fstat(fd, &st); err != nil {
+			if err == syscall.EBADF {
+				return nil, &argError{"LISTEN_FDS is " + fdsVar + ", but descriptor " + strconv.Itoa(fd) +
+					" is not open", syscall.EBADF}
+			}
+			return nil, os.NewSyscallError("fstat", err)
+		}
+		syscall.CloseOnExec(fd)
+	}
+	socks := make([]activated, n)
+	for i := range socks {
+		s := &socks[i]
+		s.fd, s.name = 3+i, "unknown" // sd_listen_fds_with_names(3)'s name for an unnamed one
+		if names != nil {
+			s.name = names[i]
+		}
+		info, err := inspectSocket(s.fd)
+		if err == nil {
+			s.addr, s.what, s.err = info.addr, info.what, info.errno
+			switch {
+			case info.isListener():
+				s.ln, err = fdListener(s.fd, info)
+				s.err = syscall.EPROTOTYPE // for a request for a datagram socket
+			case info.isPacket():
+				s.pc, err = fdPacketConn(s.fd, info)
+				s.err = syscall.EPROTOTYPE
+			}
+		}
+		if err != nil {
+			// The descriptors made into sockets so far are closed; the
+			// others stay open, as they came.
+			for _, t := range socks[:i] {
+				if t.ln != nil {
+					t.ln.f.Close()
+				} else if t.pc != nil {
+					t.pc.c.f.Close()
+				}
+			}
+			return nil, &argError{"descriptor " + strconv.Itoa(s.fd) + ": " + err.Error(), err}
+		}
+	}
+	return socks, nil
 }

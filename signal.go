@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // Signal sends sig to the process p, which must come from
@@ -54,6 +55,10 @@ import (
 // os.ErrProcessDone, and so does one released with [os.Process.Release],
 // which os cannot tell from one waited for. Other errors are of type
 // *os.SyscallError too.
+//
+// To signal the process at the other end of a connection, use
+// [Process.Signal] on the handle from [Conn.PeerProcess], never Signal on
+// a process found by its PID: the PID may name another process by then.
 func Signal(p *os.Process, sig os.Signal) error {
 	if p == nil {
 		return &argError{"ipc: signal to a nil process", syscall.EINVAL}
@@ -289,4 +294,164 @@ func signalErr(call string, err error) error {
 // unsupportedSignal reports a signal the platform cannot send or receive.
 func unsupportedSignal(sig os.Signal) error {
 	return &argError{"ipc: signal " + strconv.Quote(sig.String()) + " is not supported on " + runtime.GOOS, errors.ErrUnsupported}
+}
+
+// Process is a handle to a process that cannot be confused with another
+// process that later takes over its PID: a Linux pidfd. It comes from
+// [Conn.PeerProcess] (the process that made the connection) and
+// [Conn.RecvProcess] (the process that sent a message). It refers to the
+// same process for as long as it is open, whether that process runs, has
+// exited or has been reaped and its PID reused; it keeps no process from
+// being reaped. Close it when done.
+//
+// A handle makes a PID safe to use for reading about the process: read
+// /proc/<pid>/... (or anything else keyed by the PID), then check [Process.Alive].
+// If the process is still alive, its PID cannot have been reused in
+// between, so what was read is about this process; a PID is reused only
+// after its process has exited and been reaped.
+//
+// Its methods may be called from several goroutines at once.
+type Process struct {
+	pid     int
+	f       *os.File        // the pidfd, on the poller
+	rc      syscall.RawConn // f's raw connection
+	waiting chan struct{}   // holds a token while a Wait uses f's deadline
+}
+
+func (p *Process) ok() bool { return p != nil && p.f != nil }
+
+// Pid returns the process's PID in this process's PID namespace, as the
+// kernel reported it when the handle was made, or 0 if the process is not
+// visible in it (it lives in a sibling namespace). The number stays the
+// same after the process exits, when it may come to name another process:
+// use it for messages and for lookups checked with [Process.Alive], never
+// to act on the process.
+func (p *Process) Pid() int {
+	if !p.ok() {
+		return -1
+	}
+	return p.pid
+}
+
+// Signal sends sig to the process through its handle (pidfd_send_signal),
+// so it can never reach another process that has taken over the PID. Any
+// [syscall.Signal] may be sent, including 0, which only checks that the
+// process still exists. As with [Signal], a process that has exited but has
+// not been reaped still exists and takes signals (unlike [Process.Alive],
+// which reports it gone).
+//
+// A nil sig is an error wrapping [syscall.EINVAL]; a signal that is not a
+// [syscall.Signal], an error satisfying errors.Is(err,
+// errors.ErrUnsupported). A process that has been reaped gives an error of
+// type [*os.SyscallError] satisfying errors.Is(err, os.ErrProcessDone) and
+// wrapping [syscall.ESRCH]; a closed handle, one satisfying
+// errors.Is(err, os.ErrClosed). Other errors are of type *os.SyscallError,
+// such as [syscall.EPERM] for a process this one may not signal.
+func (p *Process) Signal(sig os.Signal) error {
+	if !p.ok() {
+		return syscall.EINVAL
+	}
+	if sig == nil {
+		return &argError{"ipc: nil signal", syscall.EINVAL}
+	}
+	var call string
+	var serr error
+	if err := p.rc.Control(func(fd uintptr) { call, serr = p.signal(fd, sig) }); err != nil {
+		return bareFileErr(err)
+	}
+	return signalErr(call, serr)
+}
+
+// Alive reports whether the process is still running: it has not exited.
+// A process that has exited is not alive, whether or not it has been
+// reaped. Alive reports false on a closed handle.
+func (p *Process) Alive() bool {
+	if !p.ok() {
+		return false
+	}
+	exited, err := p.check()
+	return err == nil && !exited
+}
+
+// check reports whether the process has exited, without waiting.
+func (p *Process) check() (bool, error) {
+	var exited bool
+	var serr error
+	if err := p.rc.Control(func(fd uintptr) { exited, serr = p.exited(fd) }); err != nil {
+		return false, bareFileErr(err)
+	}
+	return exited, serr
+}
+
+// Wait waits for the process to exit, parking the goroutine on the
+// runtime's poller (a pidfd becomes readable when its process exits), and
+// returns nil once it has, or ctx.Err() if ctx is done first. A process
+// that has already exited is reported at once, even if ctx is done. Wait
+// does not reap the process or report its exit status, which only its
+// parent can collect; it works for any process, not only children. Closing
+// the handle ends a pending Wait with an error satisfying
+// errors.Is(err, os.ErrClosed).
+func (p *Process) Wait(ctx context.Context) error {
+	if ctx == nil {
+		panic("ipc: nil context")
+	}
+	if !p.ok() {
+		return syscall.EINVAL
+	}
+	if exited, err := p.check(); exited || err != nil {
+		return err
+	}
+	// The handle's read deadline serves the context, so one Wait at a time
+	// uses it; the others wait their turn, or for their own context.
+	select {
+	case p.waiting <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-p.waiting }()
+	expired := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		p.f.SetReadDeadline(time.Unix(1, 0))
+		close(expired)
+	})
+	var exited bool
+	var serr error
+	err := p.rc.Read(func(fd uintptr) bool {
+		exited, serr = p.exited(fd)
+		return exited || serr != nil
+	})
+	if !stop() {
+		<-expired
+		p.f.SetReadDeadline(time.Time{})
+	}
+	switch {
+	case err == nil:
+		return serr
+	case errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() != nil:
+		return ctx.Err()
+	}
+	return bareFileErr(err)
+}
+
+// Close closes the handle. It does not affect the process. Closing twice
+// reports an error satisfying errors.Is(err, os.ErrClosed).
+func (p *Process) Close() error {
+	if !p.ok() {
+		return syscall.EINVAL
+	}
+	if err := p.f.Close(); err != nil {
+		return &os.PathError{Op: "close", Path: p.f.Name(), Err: bareFileErr(err)}
+	}
+	return nil
+}
+
+// SyscallConn returns a raw connection to the pidfd, for the system calls
+// the package does not cover (pidfd_getfd, setns, waitid with P_PIDFD).
+// The pidfd is in non-blocking mode (PIDFD_NONBLOCK), so waitid on it
+// reports EAGAIN for a child that has not exited.
+func (p *Process) SyscallConn() (syscall.RawConn, error) {
+	if !p.ok() {
+		return nil, syscall.EINVAL
+	}
+	return p.rc, nil
 }

@@ -222,9 +222,11 @@ func (l *Listener) AcceptConn() (*Conn, error) {
 }
 
 // Close stops listening, unblocks pending Accept calls and removes the
-// socket file if the listener created one and it is still the same file (a
-// successor's socket at the same path is left alone). Closing twice reports
-// an error wrapping [net.ErrClosed].
+// socket file if the listener owns one and it is still the same file (a
+// successor's socket at the same path is left alone). A listener owns the
+// file it created, unless [Listener.File] or [Listener.SetUnlinkOnClose]
+// said otherwise; see SetUnlinkOnClose. Closing twice reports an error
+// wrapping [net.ErrClosed].
 //
 // If there is an error, it will be of type [*net.OpError].
 func (l *Listener) Close() error {
@@ -275,6 +277,100 @@ func (l *Listener) SyscallConn() (syscall.RawConn, error) {
 		return nil, syscall.EINVAL
 	}
 	return l.syscallConn()
+}
+
+// File returns a copy of the listening socket as an *os.File, for handing
+// to another process, typically the successor of a server that is being
+// replaced (see [FileListener]). The copy is close-on-exec in this process
+// and independent of l: closing one does not close the other. The socket
+// goes on taking connections into its queue for as long as any copy of it
+// is open, in any process. Both share the socket's file status, which
+// stays non-blocking.
+//
+// Since the copy may go on serving in another process, File makes l leave
+// its socket file in place on Close, as [Listener.SetUnlinkOnClose](false)
+// does; call SetUnlinkOnClose(true) afterwards to have it removed again.
+//
+// On Windows a listener is a set of pipe instances rather than one handle,
+// and File returns an error satisfying errors.Is(err,
+// errors.ErrUnsupported). A successor there can only listen on the name once
+// every instance of its predecessor has closed (the package creates the
+// first instance exclusively), so a client that dials in between finds no
+// pipe ([os.ErrNotExist]) and must retry. Otherwise, if there is an error,
+// it will be of type [*net.OpError].
+func (l *Listener) File() (*os.File, error) {
+	if !l.ok() {
+		return nil, syscall.EINVAL
+	}
+	f, err := l.file()
+	if err != nil {
+		return nil, &net.OpError{Op: "file", Net: l.addr.Net, Addr: l.addr, Err: err}
+	}
+	return f, nil
+}
+
+// FileListener returns a listener for a copy of the listening Unix domain
+// socket f, such as one that a server's predecessor took with
+// [Listener.File] and passed with [PassFile], and that this process took up
+// with [InheritedFile]. The caller keeps f and should close it. The
+// listener is on the runtime's poller like one from [Listen], with
+// deadlines, Close that unblocks Accept, and [Conn.PeerCred] on what it
+// accepts; it is in message mode if the socket is SOCK_SEQPACKET.
+//
+// A socket that is not a listening Unix domain stream or seqpacket socket
+// is refused with an error wrapping [syscall.ENOTSOCK] (not a socket),
+// [syscall.EAFNOSUPPORT] (another address family, such as TCP),
+// [syscall.EPROTOTYPE] (a datagram socket: use [FilePacketConn]) or
+// [syscall.EINVAL] (a socket that is not listening: use [FileConn]).
+//
+// The socket's file status, which every copy shares, is set non-blocking.
+// The listener did not create its socket file, so its Close leaves the
+// file in place unless [Listener.SetUnlinkOnClose](true) says otherwise.
+// A server hands over to its successor without refusing a single client
+// like this:
+//
+//  1. It takes File and passes it to the successor, which makes a listener
+//     of it with FileListener and starts accepting.
+//  2. Once the successor says it serves (over a pipe, say), the server
+//     closes its own listener, which leaves the socket file alone because
+//     File was called, finishes the connections it has accepted, and
+//     exits.
+//  3. The successor calls SetUnlinkOnClose(true) if it is to remove the
+//     file when it finally stops.
+//
+// Clients that connect at any moment meanwhile wait in the socket's queue
+// until one of the two accepts them. On Windows FileListener returns an
+// error satisfying errors.Is(err, errors.ErrUnsupported); see
+// [Listener.File]. Otherwise, if there is an error, it will be of type
+// [*net.OpError].
+func FileListener(f *os.File) (*Listener, error) {
+	if f == nil {
+		return nil, syscall.EINVAL
+	}
+	l, err := sysFileListener(f)
+	if err != nil {
+		return nil, &net.OpError{Op: "file", Net: netUnix, Addr: &Addr{Net: netUnix, Name: f.Name()}, Err: err}
+	}
+	return l, nil
+}
+
+// SetUnlinkOnClose sets whether Close removes the listener's socket file.
+// By default a listener made by [Listen] removes the file it created, and
+// a listener made by [FileListener] or taken from the service manager
+// ([ActivationListeners]) leaves the file alone, since it did not create
+// it. [Listener.File] turns removal off, since the copy may go on serving
+// elsewhere.
+//
+// Close removes a file only if the file at the path is still the socket
+// file the listener owns: the one it created, or, for a listener that did
+// not create one, the socket file at its path when SetUnlinkOnClose(true)
+// was called. A file that another listener has since put at the path is
+// never removed. SetUnlinkOnClose has no effect on a Linux abstract socket,
+// which has no file, on Windows, where pipes have none, or after Close.
+func (l *Listener) SetUnlinkOnClose(unlink bool) {
+	if l.ok() {
+		l.setUnlinkOnClose(unlink)
+	}
 }
 
 // Dialer holds options for connecting to a local socket. The zero value is
@@ -757,6 +853,60 @@ func (c *Conn) PeerCred() (*Cred, error) {
 	return cred, nil
 }
 
+// PeerProcess returns a handle to the process at the other end: the one
+// that made the connection (for an accepted connection) or that made the
+// listening socket listen (for a dialed one; for a socket-activated
+// service that is the service manager), as the kernel recorded it then. Unlike the PID in
+// [Conn.PeerCred], the handle can never come to name another process: if
+// the peer exits and its PID is reused, [Process.Alive] reports false,
+// [Process.Wait] returns and [Process.Signal] fails with
+// [os.ErrProcessDone], whatever now runs under the PID. The caller must
+// close the handle.
+//
+// It uses SO_PEERPIDFD, Linux 6.5 and later. A peer that has already
+// exited gives a handle that reports it gone (Linux 6.16 and later) or an
+// error satisfying errors.Is(err, os.ErrProcessDone) (earlier kernels,
+// once it has been reaped). On earlier kernels, under emulators that do
+// not pass SO_PEERPIDFD through (qemu-user), and on every other platform,
+// it returns an error satisfying errors.Is(err, errors.ErrUnsupported);
+// it never falls back to looking the process up by its PID. Otherwise, if
+// there is an error, it will be of type [*net.OpError].
+func (c *Conn) PeerProcess() (*Process, error) {
+	if !c.ok() {
+		return nil, syscall.EINVAL
+	}
+	p, err := c.peerProcess()
+	if err != nil {
+		return nil, c.opError("peerprocess", err)
+	}
+	return p, nil
+}
+
+// RecvProcess reads data into b, as [Conn.RecvCred] does, and returns a
+// handle to the process that sent it (Linux SCM_PIDFD), which the caller
+// must close. It tells apart senders that share the connection, such as a
+// client that handed its socket to another process, where
+// [Conn.PeerProcess] names the process that connected. p is nil if the
+// kernel attached no sender (a sender that had been reaped before Linux
+// 6.16). Files sent with the data are closed; use [Conn.RecvFiles] for
+// those. Like RecvCred, the first call turns on SO_PASSCRED for the
+// connection. At the end of the connection RecvProcess returns [io.EOF].
+//
+// It needs Linux 6.5 or later; elsewhere, and under emulators that do not
+// pass SO_PASSPIDFD through, it returns an error satisfying
+// errors.Is(err, errors.ErrUnsupported). Otherwise, if there is an error,
+// it will be of type [*net.OpError].
+func (c *Conn) RecvProcess(b []byte) (n int, p *Process, truncated bool, err error) {
+	if !c.ok() {
+		return 0, nil, false, syscall.EINVAL
+	}
+	n, p, truncated, err = c.recvProcess(b, nil)
+	if err != nil && err != io.EOF {
+		err = c.opError("read", err)
+	}
+	return n, p, truncated, err
+}
+
 // Impersonate runs fn while the calling OS thread acts as the client at the
 // other end of the connection, with the client's access rights (Windows
 // named pipes, server end only). The goroutine is locked to its thread for
@@ -1132,6 +1282,25 @@ func (p *PacketConn) RecvCredFrom(b []byte) (n int, cred *Cred, from *Addr, err 
 	return n, cred, &Addr{Net: netUnixgram, Name: name}, nil
 }
 
+// RecvProcessFrom reads one datagram like ReadMsgFrom and returns a handle
+// to the process that sent it; see [Conn.RecvProcess]. As with
+// [PacketConn.RecvCredFrom], a dialed PacketConn learns the senders of
+// datagrams sent after its first RecvProcessFrom (or RecvCredFrom) only; p
+// is nil for earlier ones.
+//
+// If there is an error, it will be of type [*net.OpError].
+func (p *PacketConn) RecvProcessFrom(b []byte) (n int, proc *Process, from *Addr, err error) {
+	if !p.ok() {
+		return 0, nil, nil, syscall.EINVAL
+	}
+	var name string
+	n, proc, _, err = p.c.recvProcess(b, &name)
+	if err != nil {
+		return n, nil, nil, p.c.opError("read", err)
+	}
+	return n, proc, &Addr{Net: netUnixgram, Name: name}, nil
+}
+
 // WriteTo sends b as one datagram to addr. An [*Addr], such as ReadFrom
 // returns, or a [*net.UnixAddr] holds the OS name of a socket and is used
 // exactly as given, so a reply reaches the sender whatever name it bound;
@@ -1198,7 +1367,8 @@ func (p *PacketConn) RecvFiles(b []byte, maxFiles int) (n int, files []*os.File,
 }
 
 // Close closes the socket, unblocks pending calls and removes the socket
-// file of a bound PacketConn if it is still the file it created.
+// file of a bound PacketConn if it owns the file and it is still the same
+// file, as [Listener.Close] does (see [PacketConn.SetUnlinkOnClose]).
 //
 // If there is an error, it will be of type [*net.OpError].
 func (p *PacketConn) Close() error {
@@ -1261,6 +1431,57 @@ func (p *PacketConn) SetWriteDeadline(t time.Time) error {
 		return syscall.EINVAL
 	}
 	return p.c.SetWriteDeadline(t)
+}
+
+// File returns a copy of the datagram socket as an *os.File, for handing
+// to another process, as [Listener.File] does for a listener; datagrams
+// sent to the socket meanwhile wait in its queue for whichever process
+// reads first. Like Listener.File, it makes p leave its socket file in
+// place on Close until [PacketConn.SetUnlinkOnClose](true). On Windows it
+// returns an error satisfying errors.Is(err, errors.ErrUnsupported).
+// Otherwise, if there is an error, it will be of type [*net.OpError].
+func (p *PacketConn) File() (*os.File, error) {
+	if !p.ok() {
+		return nil, syscall.EINVAL
+	}
+	f, err := p.c.file()
+	if err != nil {
+		return nil, p.c.opError("file", err)
+	}
+	p.c.setUnlinkOnClose(false)
+	return f, nil
+}
+
+// FilePacketConn returns a PacketConn for a copy of the Unix domain
+// datagram socket f, bound or connected, such as one from
+// [PacketConn.File]. The caller keeps f and should close it. A socket of
+// another kind is refused with an error wrapping [syscall.ENOTSOCK],
+// [syscall.EAFNOSUPPORT] or [syscall.EPROTOTYPE], as at [FileListener].
+// On Linux a bound socket gets SO_PASSCRED, as from [ListenPacket], so
+// that [PacketConn.RecvCredFrom] learns every sender. Close leaves the
+// socket file in place unless [PacketConn.SetUnlinkOnClose](true) says
+// otherwise. On Windows it returns an error satisfying errors.Is(err,
+// errors.ErrUnsupported). Otherwise, if there is an error, it will be of
+// type [*net.OpError].
+func FilePacketConn(f *os.File) (*PacketConn, error) {
+	if f == nil {
+		return nil, syscall.EINVAL
+	}
+	p, err := sysFilePacketConn(f)
+	if err != nil {
+		return nil, &net.OpError{Op: "file", Net: netUnixgram, Addr: &Addr{Net: netUnixgram, Name: f.Name()}, Err: err}
+	}
+	return p, nil
+}
+
+// SetUnlinkOnClose sets whether Close removes the socket file of a bound
+// PacketConn, under the rules of [Listener.SetUnlinkOnClose]: by default
+// one from [ListenPacket] removes the file it created, and one from
+// [FilePacketConn] or [ActivationPacketConns] leaves its file alone.
+func (p *PacketConn) SetUnlinkOnClose(unlink bool) {
+	if p.ok() {
+		p.c.setUnlinkOnClose(unlink)
+	}
 }
 
 // SyscallConn returns a raw connection to the socket.

@@ -217,7 +217,9 @@ func TestPeerCred(t *testing.T) {
 			}
 			want := ownCred()
 			want.PID = wantPID
-			if *cred != want || pid != c.cmd.Process.Pid {
+			// Groups and SecurityLabel: TestPeerIdentity.
+			if cred.PID != want.PID || cred.UID != want.UID || cred.GID != want.GID || cred.SID != want.SID ||
+				pid != c.cmd.Process.Pid {
 				t.Errorf("PeerCred = %+v; want %+v (child said pid %d)", *cred, want, pid)
 			}
 		})
