@@ -1,9 +1,14 @@
 # Copyright 2026 The ipc Authors. SPDX-License-Identifier: MIT OR Apache-2.0
 #
-# make ci    - everything CI runs (needs qemu-user-static; .ci/run installs it)
 # make demo  - two processes talking over a local socket
+# make check - the quick check before a commit: gofmt, vet for this machine
+#              and windows/amd64, go test -short (under two minutes warm)
+# make ci    - everything CI runs; .ci/run installs what it needs (Wine,
+#              qemu-user-static, ...) and then runs it
 # make test-windows - the windows/amd64 tests under Wine (.ci/wine.sh
 #              installs Wine with apt if it is missing)
+# make test-arch    - the tests for other CPUs, each run natively if this
+#              kernel can, else under qemu (.ci/arch.sh says which)
 
 GO ?= go
 BENCHCOUNT ?= 5
@@ -13,14 +18,31 @@ BENCH ?= .
 # test's default ten minutes.
 TIMEOUT ?= 5m
 
-# Emulated CPUs for test-arch, as GOARCH:qemu-suffix.
-QEMU_ARCHES = arm64:aarch64 arm:arm s390x:s390x riscv64:riscv64 ppc64le:ppc64le
+# CPUs other than this machine's for test-arch (GOARCH values).
+ARCHES ?= 386 arm64 arm s390x riscv64 ppc64le
 
-.PHONY: all ci test race test-windows vet-all test-arch bench demo fmt-check deps-check generate check-generate
+.PHONY: all ci ci-pre ci-par check test race test-windows vet-all test-arch test-arch-probe bench demo fmt-check deps-check generate check-generate staticcheck
 
 all: ci
 
-ci: fmt-check deps-check check-generate vet-all xcheck test race test-windows test-arch
+# ci runs the quick source checks first (generate rewrites a source file),
+# then everything else CI_JOBS at a time: much of it waits on child
+# processes, Wine or qemu rather than on a CPU. Each target's output is
+# printed in one piece when it ends (-O), and a failure does not stop the
+# others (-k); make ci fails if any failed.
+CI_JOBS ?= 3
+
+ci: ci-pre
+	@$(MAKE) --no-print-directory -k -O -j$(CI_JOBS) ci-par
+
+ci-pre: fmt-check deps-check check-generate
+
+ci-par: test-arch test-windows race vet-all test staticcheck xcheck test-arch-probe
+
+check: fmt-check
+	$(GO) vet ./...
+	GOOS=windows GOARCH=amd64 $(GO) vet ./...
+	$(GO) test -short -count=1 -timeout=$(TIMEOUT) ./...
 
 test:
 	$(GO) test -count=1 -shuffle=on -timeout=$(TIMEOUT) ./...
@@ -65,28 +87,30 @@ vet-all:
 	echo "vet-all: $$n targets, $$f failed"; \
 	test "$$f" -eq 0
 
-# arch_one runs the tests for one GOARCH:qemu-suffix pair ($$1) under
-# qemu-user, then prints the output under a header saying ok or FAIL.
-define arch_one
-p=$$1; a=$${p%%:*}; q=qemu-$${p#*:}-static; log=$$(mktemp); \
-if GOARCH=$$a GOARM=7 CGO_ENABLED=0 IPC_TEST_EXEC=$$q \
-	$(GO) test -count=1 -timeout=$(TIMEOUT) -exec $$q ./... >"$$log" 2>&1; \
-then r=ok; else r=FAIL; fi; \
-printf "== linux/%s (%s): %s\n" "$$a" "$$q" "$$r"; sed "s/^/    /" "$$log"; rm -f "$$log"; \
-test "$$r" = ok
-endef
-
-# ARCH_JOBS emulated architectures are tested at once; much of each run
-# waits on child processes, so two share a 2-CPU machine well.
+# ARCH_JOBS architectures are tested at once; much of each run waits on
+# child processes, so two share a 2-CPU machine well.
 ARCH_JOBS ?= $(VET_JOBS)
 
+# test-arch runs the tests for each of ARCHES: natively where this kernel
+# runs that GOARCH, otherwise under qemu user emulation; the output names
+# the choice for each, and an architecture that can run neither way fails.
 test-arch:
-	@fail=""; \
-	echo "== linux/386 (native)"; \
-	GOARCH=386 CGO_ENABLED=0 $(GO) test -count=1 -timeout=$(TIMEOUT) ./... || fail="$$fail 386"; \
-	echo "$(QEMU_ARCHES)" | tr ' ' '\n' | xargs -P $(ARCH_JOBS) -n 1 sh -c '$(arch_one)' sh || fail="$$fail qemu"; \
-	if [ -n "$$fail" ]; then echo "test-arch: FAIL:$$fail (see the FAIL headers above)"; exit 1; fi; \
-	echo "test-arch: all passed"
+	@GO=$(GO) TIMEOUT=$(TIMEOUT) ARCH_JOBS=$(ARCH_JOBS) bash .ci/arch.sh test $(ARCHES)
+
+# test-arch-probe checks test-arch's choice on a machine that cannot run
+# 386 binaries: the native run is made to fail with ENOEXEC (an ELF header
+# no kernel accepts), and the choice must be qemu; with no emulator either,
+# it must be a failure that says so.
+test-arch-probe:
+	@out=$$(IPC_ARCH_NO_NATIVE=386 GO=$(GO) bash .ci/arch.sh probe 386 2>&1); echo "$$out"; \
+	echo "$$out" | grep -q '^== linux/386: [^ ]*qemu-i386[^ ]* (native: exec format error)$$' || \
+		{ echo "test-arch-probe: FAIL: qemu was not chosen for 386"; exit 1; }; \
+	if out=$$(IPC_ARCH_NO_NATIVE=386 IPC_QEMU_PATH=/nonexistent GO=$(GO) bash .ci/arch.sh probe 386 2>&1); then \
+		echo "$$out"; echo "test-arch-probe: FAIL: 386 without native or qemu passed"; exit 1; fi; \
+	echo "$$out"; \
+	echo "$$out" | grep -q '^== linux/386: FAIL: cannot run here (native: exec format error; no qemu-i386-static or qemu-i386' || \
+		{ echo "test-arch-probe: FAIL: no clear failure without an emulator"; exit 1; }; \
+	echo "test-arch-probe: ok"
 
 # bench runs the benchmarks BENCHCOUNT times and prints, after go test's
 # output, the median of each case and its ratio to the standard library's
@@ -126,3 +150,18 @@ xcheck:
 deps-check:
 	@if grep -En '^[[:space:]]*require([[:space:]]|\(|$$)' go.mod; then \
 		echo "go.mod must not require anything"; exit 1; fi
+
+# staticcheck runs the pinned staticcheck (installed with go install into
+# GOPATH/bin, never a dependency of the module) for the four targets whose
+# code differs most.
+STATICCHECK_VERSION = v0.8.2
+STATICCHECK_TARGETS = linux/amd64 windows/amd64 darwin/arm64 freebsd/amd64
+
+staticcheck:
+	@$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	@sc=$$($(GO) env GOPATH | cut -d: -f1)/bin/staticcheck; fail=0; \
+	for t in $(STATICCHECK_TARGETS); do \
+		if out=$$(GOOS=$${t%/*} GOARCH=$${t#*/} CGO_ENABLED=0 $$sc ./... 2>&1); then \
+			echo "staticcheck $$t: ok"; \
+		else echo "staticcheck $$t: FAIL"; echo "$$out" | sed 's/^/    /'; fail=1; fi; \
+	done; exit $$fail

@@ -16,7 +16,8 @@
 #
 # One test, verbose:  bash .ci/wine.sh test -count=1 -run '^TestName$' -v .
 #
-# State lives in $IPC_WINE_HOME (default ${XDG_CACHE_HOME:-~/.cache}/ipc-wine):
+# State lives in $IPC_WINE_HOME (default ${XDG_CACHE_HOME:-~/.cache}/ipc-wine,
+# or /var/tmp/ipc-wine-UID when there is no HOME):
 # prefix/ (the Wine prefix, about 700 MB), tmp/ (the wineserver socket
 # directory), bin/go_windows_amd64_exec (the wrapper), shim/, overlay/, logs.
 # Delete the directory to start over. Runs from several checkouts may share
@@ -44,7 +45,15 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-home=${IPC_WINE_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/ipc-wine}
+if [ -n "${IPC_WINE_HOME:-}" ]; then
+	home=$IPC_WINE_HOME
+elif [ -n "${XDG_CACHE_HOME:-}" ]; then
+	home=$XDG_CACHE_HOME/ipc-wine
+elif [ -n "${HOME:-}" ]; then
+	home=$HOME/.cache/ipc-wine
+else
+	home=/var/tmp/ipc-wine-$(id -u) # no HOME: a machine account, a bare CI
+fi
 prefix=$home/prefix
 wtmp=$home/tmp
 wrapper=$home/bin/go_windows_amd64_exec
@@ -93,8 +102,9 @@ ensure_packages() {
 	[ "$(id -u)" = 0 ] || die "need packages, run as root: apt-get install ${pkgs[*]}"
 	say "installing ${pkgs[*]}"
 	# Always update first: on a fresh machine the package lists may be empty.
-	apt-get update -q
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${pkgs[@]}" </dev/null
+	# Wait for a lock held by another apt (a boot-time upgrade) up to 10 min.
+	apt-get -o DPkg::Lock::Timeout=600 update -q
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${pkgs[@]}" </dev/null
 	have_tools || die "Wine or mingw still missing after apt-get install"
 }
 
