@@ -23,9 +23,11 @@ func TestRealtimeSignalDelivered(t *testing.T) {
 	}
 	ns := []int{0, 3, last - 2, last}
 	if os.Getenv("IPC_TEST_EXEC") != "" {
-		// qemu-user (7.2) keeps the two highest host signals for itself
-		// and cannot map the guest's 63 and 64: kill gives EINVAL.
-		ns = ns[:3]
+		// qemu-user keeps the highest host signals for itself and cannot
+		// map the guest's top ones: kill gives EINVAL for 63 and 64 under
+		// qemu 7.2, for 61 to 64 under qemu 10. The top of the range is
+		// tested natively.
+		ns = []int{0, 3, last - 6}
 	}
 	var nums []string
 	var sigs []syscall.Signal

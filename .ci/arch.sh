@@ -15,6 +15,8 @@
 #   2. otherwise under each qemu user emulator found for it, in order:
 #      qemu-CPU-static then qemu-CPU, on $IPC_QEMU_PATH (default $PATH);
 #   3. otherwise the GOARCH fails, with what each attempt printed.
+# Under an emulator the tests run with -short, which shrinks their data
+# volumes (an emulated CPU is many times slower), never their cases.
 # The output names the choice for every GOARCH ("linux/386: qemu-i386-static
 # (native: exec format error)"). Nothing is skipped.
 #
@@ -161,7 +163,7 @@ one() {
 		cd "$root"
 		export $(goenv "$a")
 		if [ -n "$runner" ]; then
-			IPC_TEST_EXEC=$runner "$GO" test -count=1 -timeout="$TIMEOUT" -exec "$runner" ./...
+			IPC_TEST_EXEC=$runner "$GO" test -short -count=1 -timeout="$TIMEOUT" -exec "$runner" ./...
 		else
 			"$GO" test -count=1 -timeout="$TIMEOUT" ./...
 		fi
