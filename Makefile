@@ -126,3 +126,12 @@ xcheck:
 deps-check:
 	@if grep -En '^[[:space:]]*require([[:space:]]|\(|$$)' go.mod; then \
 		echo "go.mod must not require anything"; exit 1; fi
+
+# test-grpc runs the gRPC example, a server and a client over a local
+# socket, natively and for windows/amd64 under Wine. It lives in
+# testdata/grpc, a module of its own, so that the package's go.mod stays
+# without a require line.
+.PHONY: test-grpc
+test-grpc:
+	cd testdata/grpc && $(GO) test -count=1 -timeout=$(TIMEOUT) ./...
+	cd testdata/grpc && GO=$(GO) bash ../../.ci/wine.sh test -count=1 -timeout=$(TIMEOUT) ./...
