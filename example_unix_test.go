@@ -13,6 +13,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ipcgo/ipc"
 )
@@ -112,6 +113,7 @@ func ExampleListenConfig_Listen_reclaim() {
 
 	_, err = ipc.Listen(path)
 	fmt.Println("without Reclaim:", errors.Is(err, os.ErrExist))
+	fmt.Println(strings.TrimPrefix(err.Error(), "listen unix "+path+": "))
 
 	lc := ipc.ListenConfig{Reclaim: true, Mode: 0o660}
 	ln, err := lc.Listen(context.Background(), path)
@@ -126,6 +128,7 @@ func ExampleListenConfig_Listen_reclaim() {
 	fmt.Println("while it runs:", errors.Is(err, os.ErrExist))
 	// Output:
 	// without Reclaim: true
+	// bind: address already in use: stale socket (no listener); set ListenConfig.Reclaim to take it over
 	// with Reclaim: listening on control.sock
 	// while it runs: true
 }
