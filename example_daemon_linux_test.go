@@ -61,9 +61,12 @@ func ExampleActivationListener() {
 	// systemd-socket-activate listens on path and, when the first client
 	// connects, runs the service with the socket, as systemd does for a
 	// socket unit with FileDescriptorName=greeting.
-	service := selfCommand()
-	args := append([]string{"-l", path, "--fdname=greeting", "-E", "EXAMPLE_ACTIVATED=1"}, service.Args...)
-	cmd := exec.Command("systemd-socket-activate", args...)
+	service, err := os.Executable() // this program, started again
+	if err != nil {
+		log.Fatal(err)
+	}
+	cmd := exec.Command("systemd-socket-activate",
+		"-l", path, "--fdname=greeting", "-E", "EXAMPLE_ACTIVATED=1", service)
 	cmd.Env = append(os.Environ(), "SYSTEMD_LOG_TARGET=console")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -118,7 +121,11 @@ func ExampleConn_PeerProcess() {
 	}
 	defer ln.Close()
 
-	client := selfCommand()
+	exe, err := os.Executable() // the client: this program, started again
+	if err != nil {
+		log.Fatal(err)
+	}
+	client := exec.Command(exe)
 	client.Env = append(os.Environ(), "EXAMPLE_PEER_DIAL="+ln.Addr().String())
 	if err := client.Start(); err != nil {
 		log.Fatal(err)

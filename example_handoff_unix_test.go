@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"os/exec"
 	"path/filepath"
 
 	"github.com/ipcgo/ipc"
@@ -91,7 +92,11 @@ func ExampleFileListener() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cmd := selfCommand()
+	exe, err := os.Executable() // the successor: this program, started again
+	if err != nil {
+		log.Fatal(err)
+	}
+	cmd := exec.Command(exe)
 	token, err := ipc.PassFile(cmd, f) // cmd now owns f
 	if err != nil {
 		log.Fatal(err)

@@ -26,6 +26,7 @@ func init() {
 	}
 }
 
+// pipeChild is the child's side.
 func pipeChild(token string) int {
 	w, err := ipc.InheritedFile(token, "pipe")
 	if err != nil {
@@ -43,7 +44,11 @@ func ExamplePassFile() {
 	}
 	defer r.Close()
 
-	cmd := selfCommand()
+	exe, err := os.Executable() // this program, started again as the child
+	if err != nil {
+		log.Fatal(err)
+	}
+	cmd := exec.Command(exe)
 	token, err := ipc.PassFile(cmd, w) // cmd now owns w
 	if err != nil {
 		log.Fatal(err)
@@ -65,18 +70,4 @@ func ExamplePassFile() {
 	}
 	fmt.Print(string(msg))
 	// Output: hello from the child
-}
-
-// selfCommand returns a command that runs this program again. (In this
-// package's tests for other CPUs, it goes through the emulator in
-// IPC_TEST_EXEC.)
-func selfCommand() *exec.Cmd {
-	exe, err := os.Executable()
-	if err != nil {
-		log.Fatal(err)
-	}
-	if emu := os.Getenv("IPC_TEST_EXEC"); emu != "" {
-		return exec.Command(emu, exe)
-	}
-	return exec.Command(exe)
 }

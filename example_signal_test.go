@@ -14,13 +14,25 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"os/exec"
 
 	"github.com/ipcgo/ipc"
 )
 
+// A parent asks its child to stop gracefully. The child is this program
+// started again, which finds EXAMPLE_WORKER in its environment; it could
+// be any program that stops on os.Interrupt.
+
+func init() {
+	// In a real program this check comes first in main.
+	if os.Getenv("EXAMPLE_WORKER") != "" {
+		os.Exit(worker())
+	}
+}
+
 // worker is the child: it works until it is asked to stop, then cleans up
 // and exits 0.
-func worker(args []string) int {
+func worker() int {
 	// Register for the interrupt before telling the parent we are ready,
 	// so that an interrupt sent after "ready" cannot be missed.
 	w, err := ipc.NewSignalWaiter(os.Interrupt)
@@ -40,17 +52,14 @@ func worker(args []string) int {
 	return 0
 }
 
-func init() { helpers["worker"] = worker }
-
-// A parent asks its child to stop gracefully. Here the child is this test
-// binary run again (see main_test.go); in a real program it would be any
-// program that waits for os.Interrupt.
 func ExampleSignal() {
 	exe, err := os.Executable()
 	if err != nil {
 		log.Fatal(err)
 	}
-	cmd := helperCommandExe(exe, "worker")
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), "EXAMPLE_WORKER=1")
+	cmd.Stderr = os.Stderr
 	ipc.NewProcessGroup(cmd) // needed on Windows to deliver os.Interrupt
 	out, err := cmd.StdoutPipe()
 	if err != nil {

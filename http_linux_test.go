@@ -13,7 +13,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"net/http"
 	"os"
@@ -81,29 +80,4 @@ func TestHTTP(t *testing.T) {
 			c.finish()
 		})
 	}
-}
-
-// Serving HTTP on a local socket, and a client that dials it.
-func ExampleDialer_DialContext_http() {
-	ln, err := ipc.Listen("myapp-http")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer ln.Close()
-	go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintln(w, "hello over a local socket")
-	}))
-
-	var d ipc.Dialer
-	client := &http.Client{Transport: &http.Transport{
-		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			return d.DialContext(ctx, "myapp-http")
-		},
-	}}
-	resp, err := client.Get("http://myapp/") // the host part is ignored
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer resp.Body.Close()
-	io.Copy(os.Stdout, resp.Body)
 }
