@@ -20,8 +20,14 @@ const MaxPathLen = maxPathLen
 
 // ParseControl exposes the control-message parser to the fuzz test.
 func ParseControl(oob []byte) (fds []int, hasCred, ok bool) {
-	fds, _, hasCred, ok = parseControl(oob)
-	return fds, hasCred, ok
+	ctl, ok := parseControl(oob)
+	return ctl.fds, ctl.hasCred, ok
+}
+
+// ParseControlPidfds returns the SCM_PIDFD descriptors parseControl finds.
+func ParseControlPidfds(oob []byte) []int {
+	ctl, _ := parseControl(oob)
+	return ctl.pidfds
 }
 
 // ReclaimLockPath returns the file that Listen locks while it takes over a

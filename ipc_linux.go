@@ -8,7 +8,6 @@ package ipc
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"io"
 	"math"
@@ -132,6 +131,14 @@ const (
 
 // credSpace is the control space of one SCM_CREDENTIALS message.
 var credSpace = syscall.CmsgSpace(syscall.SizeofUcred)
+
+// scmPidfd is the control message that carries the sender's pidfd, a
+// descriptor the receiver must close if it does not return it.
+const scmPidfd = _SCM_PIDFD
+
+// pidfdSpace is the control space of one SCM_PIDFD message, whose data is
+// one int.
+var pidfdSpace = syscall.CmsgSpace(4)
 
 // initMsgConn turns on SO_PASSCRED for a message-mode socket, so that every
 // message, even an empty one, arrives with the sender's credentials: that is
@@ -921,8 +928,13 @@ func (c *Conn) peerProcess() (*Process, error) {
 
 // newProcess puts pidfd, a close-on-exec pidfd as the kernel hands them
 // out, on the runtime's poller, where it turns readable when the process
-// exits. It takes ownership of pidfd, closing it on error.
+// exits, after moving it above 2 (above2). It takes ownership of pidfd,
+// closing it on error.
 func newProcess(pidfd, pid int) (*Process, error) {
+	pidfd, err := above2(pidfd)
+	if err != nil {
+		return nil, err
+	}
 	if err := syscall.SetNonblock(pidfd, true); err != nil {
 		syscall.Close(pidfd)
 		return nil, os.NewSyscallError("setnonblock", err)
@@ -958,12 +970,18 @@ func (p *Process) signal(fd uintptr, sig os.Signal) (string, error) {
 }
 
 // recvProcess reads like RecvCred and opens a pidfd for the sender of the
-// data (SCM_PIDFD). SO_PASSPIDFD is on only for the duration of the call,
-// under the receive lock that every other recvmsg of the connection takes,
-// so no other read can be handed a pidfd it does not expect. SO_PASSCRED
-// stays on from the first call, as RecvCred leaves it: a datagram socket
-// records its senders only while it is on.
+// data (SCM_PIDFD). SO_PASSPIDFD is on for the duration of the call, under
+// the receive lock that every other recvmsg of the connection takes, and
+// then back as it was; a pidfd that arrives at any other read is closed
+// there. SO_PASSCRED stays on from the first call, as RecvCred leaves it:
+// a datagram socket records its senders only while it is on.
 func (c *Conn) recvProcess(b []byte, from *string) (n int, p *Process, truncated bool, err error) {
+	if len(b) == 0 && !c.msg {
+		// As Read: nothing to read into on a stream, so nothing is read.
+		// recvmsg would wait for data, read none of it and take (and so
+		// lose) the files that came with it.
+		return 0, nil, false, nil
+	}
 	if !c.passCred.Load() {
 		if err := c.enablePassCred(); err != nil {
 			return 0, nil, false, err
@@ -972,10 +990,13 @@ func (c *Conn) recvProcess(b []byte, from *string) (n int, p *Process, truncated
 	rx := c.rxState()
 	rx.mu.Lock()
 	defer rx.mu.Unlock()
+	was := 0
 	setPass := func(on int) error {
 		var serr error
 		if err := c.rc.Control(func(fd uintptr) {
-			serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, _SO_PASSPIDFD, on)
+			if was, serr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, _SO_PASSPIDFD); serr == nil && was != on {
+				serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, _SO_PASSPIDFD, on)
+			}
 		}); err != nil {
 			return fileErr(err)
 		}
@@ -987,12 +1008,14 @@ func (c *Conn) recvProcess(b []byte, from *string) (n int, p *Process, truncated
 	if err := setPass(1); err != nil {
 		return 0, nil, false, err
 	}
-	defer setPass(0)
+	if was == 0 {
+		defer setPass(0)
+	}
 
 	// Room for the sender's credentials and its pidfd, in the order the
 	// kernel writes them. Descriptors sent with the data (SCM_RIGHTS, which
 	// comes between the two) are closed.
-	oob := make([]byte, credSpace+syscall.CmsgSpace(4)+syscall.CmsgSpace(4*maxFilesPerMsg))
+	oob := make([]byte, credSpace+syscall.CmsgSpace(4*maxFilesPerMsg)+pidfdSpace)
 	var oobn, flags int
 	var sa syscall.Sockaddr
 	var serr error
@@ -1015,34 +1038,20 @@ func (c *Conn) recvProcess(b []byte, from *string) (n int, p *Process, truncated
 	if serr != nil {
 		return 0, nil, false, os.NewSyscallError("recvmsg", serr)
 	}
-	pidfd, pid, hasCred, fds := -1, 0, false, []int(nil)
-	walkControl(oob[:oobn], func(level, typ int32, data []byte) {
-		if level != syscall.SOL_SOCKET {
-			return
-		}
-		switch {
-		case typ == syscall.SCM_RIGHTS:
-			for ; len(data) >= 4; data = data[4:] {
-				fds = append(fds, int(int32(binary.NativeEndian.Uint32(data))))
-			}
-		case typ == _SCM_PIDFD && len(data) >= 4:
-			if pidfd >= 0 {
-				fds = append(fds, pidfd)
-			}
-			pidfd = int(int32(binary.NativeEndian.Uint32(data)))
-		case typ == syscall.SCM_CREDENTIALS && len(data) >= 12:
-			hasCred = true
-			pid = int(int32(binary.NativeEndian.Uint32(data)))
-		}
-	})
-	closeFDs(fds)
+	ctl, _ := parseControl(oob[:oobn])
+	closeFDs(ctl.fds)
+	pidfd := -1
+	if k := len(ctl.pidfds); k > 0 {
+		pidfd = ctl.pidfds[k-1]
+		closeFDs(ctl.pidfds[:k-1])
+	}
 	if from != nil {
 		*from = ""
 		if sun, ok := sa.(*syscall.SockaddrUnix); ok {
 			*from = unixName(sun)
 		}
 	}
-	if n == 0 && (len(b) > 0 || c.msg) && !(c.msg && hasCred) && !c.dgram {
+	if n == 0 && (len(b) > 0 || c.msg) && !(c.msg && ctl.hasCred) && !c.dgram {
 		if pidfd >= 0 {
 			syscall.Close(pidfd)
 		}
@@ -1050,40 +1059,9 @@ func (c *Conn) recvProcess(b []byte, from *string) (n int, p *Process, truncated
 	}
 	truncated = c.msg && flags&syscall.MSG_TRUNC != 0
 	if pidfd >= 0 {
-		if p, err = newProcess(pidfd, pid); err != nil {
+		if p, err = newProcess(pidfd, int(ctl.cred.Pid)); err != nil {
 			return n, nil, truncated, err
 		}
 	}
 	return n, p, truncated, nil
-}
-
-// walkControl calls fn for each control message in oob, laid out as the
-// kernel lays them out (CMSG_LEN, CMSG_SPACE), and reports whether the
-// whole buffer was well formed. It never panics.
-func walkControl(oob []byte, fn func(level, typ int32, data []byte)) bool {
-	hdrLen := syscall.CmsgLen(0)
-	align := syscall.CmsgSpace(1) - hdrLen
-	for len(oob) > 0 {
-		if len(oob) < hdrLen {
-			return false
-		}
-		var l uint64
-		if unsafe.Sizeof(syscall.Cmsghdr{}.Len) == 8 {
-			l = binary.NativeEndian.Uint64(oob)
-		} else {
-			l = uint64(binary.NativeEndian.Uint32(oob))
-		}
-		if l < uint64(hdrLen) || l > uint64(len(oob)) {
-			return false
-		}
-		level := int32(binary.NativeEndian.Uint32(oob[unsafe.Offsetof(syscall.Cmsghdr{}.Level):]))
-		typ := int32(binary.NativeEndian.Uint32(oob[unsafe.Offsetof(syscall.Cmsghdr{}.Type):]))
-		fn(level, typ, oob[hdrLen:l])
-		next := (int(l) + align - 1) &^ (align - 1)
-		if next >= len(oob) {
-			break
-		}
-		oob = oob[next:]
-	}
-	return true
 }

@@ -856,12 +856,12 @@ func (c *Conn) PeerCred() (*Cred, error) {
 // PeerProcess returns a handle to the process at the other end: the one
 // that made the connection (for an accepted connection) or that made the
 // listening socket listen (for a dialed one; for a socket-activated
-// service that is the service manager), as the kernel recorded it then. Unlike the PID in
-// [Conn.PeerCred], the handle can never come to name another process: if
-// the peer exits and its PID is reused, [Process.Alive] reports false,
-// [Process.Wait] returns and [Process.Signal] fails with
-// [os.ErrProcessDone], whatever now runs under the PID. The caller must
-// close the handle.
+// service that is the service manager), as the kernel recorded it then.
+// Unlike the PID in [Conn.PeerCred], the handle can never come to name
+// another process: if the peer exits and its PID is reused,
+// [Process.Alive] reports false, [Process.Wait] returns and
+// [Process.Signal] fails with [os.ErrProcessDone], whatever now runs under
+// the PID. The caller must close the handle.
 //
 // It uses SO_PEERPIDFD, Linux 6.5 and later. A peer that has already
 // exited gives a handle that reports it gone (Linux 6.16 and later) or an
@@ -890,7 +890,9 @@ func (c *Conn) PeerProcess() (*Process, error) {
 // kernel attached no sender (a sender that had been reaped before Linux
 // 6.16). Files sent with the data are closed; use [Conn.RecvFiles] for
 // those. Like RecvCred, the first call turns on SO_PASSCRED for the
-// connection. At the end of the connection RecvProcess returns [io.EOF].
+// connection; SO_PASSPIDFD is turned on for the call only, and left as it
+// was. On a stream connection an empty b reads nothing, as with Read, and
+// p is nil. At the end of the connection RecvProcess returns [io.EOF].
 //
 // It needs Linux 6.5 or later; elsewhere, and under emulators that do not
 // pass SO_PASSPIDFD through, it returns an error satisfying
@@ -1019,8 +1021,12 @@ func (c *Conn) SendFiles(b []byte, files ...*os.File) (int, error) {
 
 // RecvFiles reads data into b, as Read does (or as ReadMsg does on a
 // message-mode connection), and returns the files that arrived with it, at
-// most maxFiles of them. Received descriptors are close-on-exec. The caller
-// owns the files and must close them.
+// most maxFiles of them. Received descriptors are close-on-exec and above
+// 2, even in a process that has closed its standard descriptors (where the
+// kernel would put them in their place). The caller owns the files and
+// must close them. A process handle that the kernel attaches to the data
+// (SCM_PIDFD, if SO_PASSPIDFD is on for the socket) is closed; use
+// [Conn.RecvProcess] for that.
 //
 // One message carries at most a system-defined number of descriptors (253
 // on Linux), so any larger maxFiles, up to [math.MaxInt], means no limit;
