@@ -73,6 +73,8 @@ var table = []entry{
 	{name: "_SO_PASSPIDFD", goos: linuxOS, sys: "SO_PASSPIDFD"},
 	{name: "_SO_PEERPIDFD", goos: linuxOS, sys: "SO_PEERPIDFD"},
 	{name: "_SCM_PIDFD", goos: linuxOS, sys: "SCM_PIDFD"},
+	{name: "scmPidfd", goos: linuxOS, sys: "SCM_PIDFD"},
+	{name: "pidfdSpace", goos: linuxOS, internal: "CMSG_SPACE(sizeof(int)), the room of one SCM_PIDFD message, computed by syscall.CmsgSpace for the target"},
 	{name: "sysPidfdSendSignal", goos: linuxOS, sys: "SYS_PIDFD_SEND_SIGNAL"},
 	{name: "sysBase", goos: linuxOS, sys: "SYS_PIDFD_SEND_SIGNAL - 424"},
 	{name: "_SYS_GETSOCKOPT", goos: linuxOS, goarch: "386", want: "15", lacking: "Linux include/uapi/linux/net.h: SYS_GETSOCKOPT 15, getsockopt's call number for socketcall(2)"},
@@ -112,6 +114,8 @@ var table = []entry{
 	{name: "msgCmsgCloexec", goos: macOS, internal: "0: macOS has no MSG_CMSG_CLOEXEC; received descriptors get close-on-exec under ForkLock"},
 	{name: "scmCredentials", goos: bsdOS, internal: "-1: no per-message credentials on these systems"},
 	{name: "credSpace", goos: bsdOS, internal: "0: no credentials message on these systems"},
+	{name: "scmPidfd", goos: bsdOS, internal: "-1: no process handles (SCM_PIDFD) on these systems; type 4 at SOL_SOCKET is another message here (FreeBSD SCM_BINTIME, macOS SCM_TIMESTAMP_MONOTONIC)"},
+	{name: "pidfdSpace", goos: bsdOS, internal: "0: no SCM_PIDFD message on these systems"},
 	{name: "sigMax", goos: bsdOS, sys: nsigMax},
 	{name: "fifoRef", goos: bsdOS, internal: "a stat of ours"},
 
