@@ -68,3 +68,10 @@ func InheritPollable(named, fifos bool) bool {
 	}
 	return inheritPollable(&st, fifos)
 }
+
+// SetFileHook makes f run inside every Listener.File right after the
+// socket is duplicated, until restore is called.
+func SetFileHook(f func()) (restore func()) {
+	testHookFile = f
+	return func() { testHookFile = nil }
+}

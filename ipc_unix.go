@@ -2210,13 +2210,49 @@ func (l *Listener) setUnlinkOnClose(unlink bool) { setOwned(&l.bound, &l.keep, u
 
 func (c *Conn) setUnlinkOnClose(unlink bool) { setOwned(&c.bound, &c.keep, unlink, c.laddr.Name) }
 
+// testHookFile, if set, runs in Listener.File right after the socket is
+// duplicated.
+var testHookFile func()
+
+// file duplicates the socket and turns removal of its file off in one step
+// under unlinkMu, which Close's removal takes too, after Close has marked
+// the listener closed: a Close that has begun makes File fail, and one
+// that begins meanwhile finds removal off. The copy and the file stay
+// together.
 func (l *Listener) file() (*os.File, error) {
+	unlinkMu.Lock()
+	defer unlinkMu.Unlock()
+	if l.closed.Load() {
+		return nil, net.ErrClosed
+	}
 	nfd, err := dupCloexec(l.rc)
 	if err != nil {
 		return nil, fileErr(err)
 	}
-	l.setUnlinkOnClose(false)
+	if testHookFile != nil {
+		testHookFile()
+	}
+	l.keep = true
 	return os.NewFile(uintptr(nfd), l.addr.Name), nil
+}
+
+// fileKeep is Listener.file for a bound datagram socket, whose Close sets
+// closed.
+func (c *Conn) fileKeep(closed *atomic.Bool) (*os.File, error) {
+	unlinkMu.Lock()
+	defer unlinkMu.Unlock()
+	if closed.Load() {
+		return nil, net.ErrClosed
+	}
+	f, err := c.file()
+	if err != nil {
+		return nil, err
+	}
+	if testHookFile != nil {
+		testHookFile()
+	}
+	c.keep = true
+	return f, nil
 }
 
 func sysFileListener(f *os.File) (*Listener, error) {

@@ -8,7 +8,9 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"net"
 	"os"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -214,4 +216,91 @@ func helperRecvStdClosed(args []string) int {
 		}
 	}
 	return report(nil)
+}
+
+// TestListenerFileCloseRace checks File against a Close that runs while
+// File is under way, right after the socket was duplicated: either File
+// fails with net.ErrClosed, or it returns a copy and Close leaves the
+// socket file in place for it, as File promises. (Before, Close could
+// remove the file between the duplication and File's turning removal off,
+// leaving a successor serving a socket no client can reach by name.)
+func TestListenerFileCloseRace(t *testing.T) {
+	t.Run("listener", func(t *testing.T) {
+		path := sockPath(t)
+		ln, err := ipc.Listen(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := fileCloseRace(t, ln.File, ln.Close, "ipc.(*Listener).Close", path)
+		if f == nil {
+			return
+		}
+		defer f.Close()
+		succ, err := ipc.FileListener(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer succ.Close()
+		c, err := ipc.Dial(path)
+		if err != nil {
+			t.Fatalf("dialing the copy by name: %v", err)
+		}
+		c.Close()
+	})
+	t.Run("packet", func(t *testing.T) {
+		path := sockPath(t)
+		pc, err := ipc.ListenPacket(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := fileCloseRace(t, pc.File, pc.Close, "ipc.(*PacketConn).Close", path)
+		if f != nil {
+			f.Close()
+		}
+	})
+}
+
+// fileCloseRace runs close inside file, right after the duplication, and
+// checks the outcome: file failed with net.ErrClosed (nil is returned), or
+// it returned a copy (which is returned) and the socket file at path is
+// still there.
+func fileCloseRace(t *testing.T, file func() (*os.File, error), close func() error, closeFn, path string) *os.File {
+	t.Helper()
+	closed := make(chan error, 1)
+	restore := ipc.SetFileHook(func() {
+		go func() { closed <- close() }()
+		// Wait until Close has finished, or waits for File to finish.
+		buf := make([]byte, 1<<20)
+		for {
+			select {
+			case err := <-closed:
+				closed <- err
+				return
+			default:
+			}
+			n := runtime.Stack(buf, true)
+			for _, g := range strings.Split(string(buf[:n]), "\n\n") {
+				if strings.Contains(g, closeFn) && strings.Contains(g, "sync.(*Mutex).Lock") {
+					return
+				}
+			}
+			runtime.Gosched()
+		}
+	})
+	f, ferr := file()
+	restore()
+	if err := <-closed; err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if ferr != nil {
+		if !errors.Is(ferr, net.ErrClosed) {
+			t.Fatalf("File: %v; want a copy or net.ErrClosed", ferr)
+		}
+		return nil
+	}
+	if _, err := os.Lstat(path); err != nil {
+		f.Close()
+		t.Fatalf("File returned a copy, and Close removed the socket file: %v", err)
+	}
+	return f
 }

@@ -290,6 +290,9 @@ func (l *Listener) SyscallConn() (syscall.RawConn, error) {
 // Since the copy may go on serving in another process, File makes l leave
 // its socket file in place on Close, as [Listener.SetUnlinkOnClose](false)
 // does; call SetUnlinkOnClose(true) afterwards to have it removed again.
+// File and Close called at once agree: either File fails with an error
+// wrapping [net.ErrClosed], or it returns the copy and Close leaves the
+// file.
 //
 // On Windows a listener is a set of pipe instances rather than one handle,
 // and File returns an error satisfying errors.Is(err,
@@ -1174,6 +1177,7 @@ var (
 // PacketConn is removed on Close, under the same check as a listener's.
 type PacketConn struct {
 	c         *Conn
+	closed    atomic.Bool // set before the socket is closed
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -1383,6 +1387,7 @@ func (p *PacketConn) Close() error {
 	}
 	err := error(net.ErrClosed)
 	p.closeOnce.Do(func() {
+		p.closed.Store(true)
 		p.c.removeBound()
 		p.closeErr = p.c.f.Close()
 		err = p.closeErr
@@ -1450,11 +1455,10 @@ func (p *PacketConn) File() (*os.File, error) {
 	if !p.ok() {
 		return nil, syscall.EINVAL
 	}
-	f, err := p.c.file()
+	f, err := p.c.fileKeep(&p.closed)
 	if err != nil {
 		return nil, p.c.opError("file", err)
 	}
-	p.c.setUnlinkOnClose(false)
 	return f, nil
 }
 
