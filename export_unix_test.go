@@ -75,3 +75,10 @@ func SetFileHook(f func()) (restore func()) {
 	testHookFile = f
 	return func() { testHookFile = nil }
 }
+
+// SetMkfifoHook makes f run inside every Mkfifo right after the FIFO is
+// made, with its path, until restore is called.
+func SetMkfifoHook(f func(path string)) (restore func()) {
+	testHookMkfifo = f
+	return func() { testHookMkfifo = nil }
+}

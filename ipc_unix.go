@@ -608,7 +608,7 @@ func lockReclaim(ctx context.Context, path string) (unlock func(), err error) {
 	if !ok {
 		return func() {}, nil
 	}
-	fd, err := syscall.Open(name, syscall.O_RDWR|syscall.O_CREAT|syscall.O_NOFOLLOW|syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0o600)
+	fd, err := syscall.Open(name, syscall.O_RDWR|syscall.O_CREAT|syscall.O_NOFOLLOW|syscall.O_CLOEXEC|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0o600)
 	if err != nil {
 		return func() {}, nil
 	}
@@ -1734,6 +1734,9 @@ func inheritPollable(st *syscall.Stat_t, fifos bool) bool {
 	return fifos || st.Dev == 0
 }
 
+// testHookMkfifo, if set, runs in Mkfifo right after the FIFO is made.
+var testHookMkfifo func(path string)
+
 func sysMkfifo(path string, perm uint32) error {
 	// Group and others get perm less the umask's bits at first, never more
 	// than perm. The owner gets read and write too, so that the FIFO can be
@@ -1742,13 +1745,18 @@ func sysMkfifo(path string, perm uint32) error {
 	if err := syscall.Mkfifo(path, perm&0o077|0o600); err != nil {
 		return err
 	}
+	if testHookMkfifo != nil {
+		testHookMkfifo(path)
+	}
 	// Set the mode through the FIFO itself, opened without following a
 	// symbolic link, so that nothing swapped in at path can receive it. A
 	// non-blocking open for reading succeeds at once on a FIFO. It could
 	// let a writer that opened in this very moment go ahead, only to find
 	// no reader once it is closed again; nobody should open a FIFO before
 	// Mkfifo has returned.
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
+	// O_NOCTTY: a terminal swapped in must not become the controlling
+	// terminal of a session leader that has none.
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW|syscall.O_CLOEXEC|syscall.O_NOCTTY, 0)
 	if err == syscall.EACCES {
 		// The umask took the owner's read permission: check, then change
 		// the mode of the file checked, as for a socket file, which
