@@ -58,6 +58,10 @@ type ListenConfig struct {
 	// differ), and a datagram server receives nothing. Concurrent reclaims
 	// of one path by the same user are serialised by a lock file in the
 	// user's private directory (see Names), which no other user can open.
+	// Where that directory cannot be had or its file system cannot lock,
+	// Listen reclaims without the lock: two listeners of the user that
+	// reclaim the same stale path at the same moment may then both
+	// succeed, the first one left without a socket file.
 	// Without Reclaim, a stale socket file fails Listen with an error that
 	// matches [os.ErrExist] and says so.
 	// Bare names always reclaim: their directory is private, so a stale
@@ -368,7 +372,11 @@ func FileListener(f *os.File) (*Listener, error) {
 // file the listener owns: the one it created, or, for a listener that did
 // not create one, the socket file at its path when SetUnlinkOnClose(true)
 // was called. A file that another listener has since put at the path is
-// never removed. SetUnlinkOnClose has no effect on a Linux abstract socket,
+// never removed. A socket does not tell which file it was bound to, so
+// SetUnlinkOnClose(true) on such a listener takes whatever socket file is
+// at the path at the time: call it while the path is known to hold the
+// listener's own, as in the handoff at [FileListener], where the
+// predecessor has not removed it. SetUnlinkOnClose has no effect on a Linux abstract socket,
 // which has no file, on Windows, where pipes have none, or after Close.
 func (l *Listener) SetUnlinkOnClose(unlink bool) {
 	if l.ok() {
