@@ -425,6 +425,9 @@ func spliceTo(c *Conn, w io.Writer) (int64, bool, error)                 { retur
 
 func (c *Conn) peerProcess() (*Process, error) { return nil, errNoPidfd }
 
+// boundFileOf: these systems do not say which file a socket is bound to.
+func boundFileOf(fd int) (ino uint64, ok bool) { return 0, false }
+
 func (c *Conn) recvProcess(b []byte, from *string) (int, *Process, bool, error) {
 	return 0, nil, false, errNoPidfd
 }

@@ -8,6 +8,7 @@ package ipc
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
 	"math"
@@ -1064,4 +1065,109 @@ func (c *Conn) recvProcess(b []byte, from *string) (n int, p *Process, truncated
 		}
 	}
 	return n, p, truncated, nil
+}
+
+// ---- which file a socket is bound to: sock_diag ----
+
+// Netlink sock_diag numbers from <linux/sock_diag.h> and
+// <linux/unix_diag.h>, the same on every Linux architecture.
+const (
+	_NETLINK_SOCK_DIAG   = 4
+	_SOCK_DIAG_BY_FAMILY = 20
+	_UDIAG_SHOW_VFS      = 0x2
+	_UNIX_DIAG_VFS       = 1
+)
+
+// unixDiagReq is struct unix_diag_req: a request for one Unix domain
+// socket, by inode number.
+type unixDiagReq struct {
+	Family   uint8
+	Protocol uint8
+	_        uint16
+	States   uint32
+	Ino      uint32
+	Show     uint32
+	Cookie   [2]uint32
+}
+
+// unixDiagMsg is struct unix_diag_msg, the head of the reply; attributes
+// follow it.
+type unixDiagMsg struct {
+	Family uint8
+	Type   uint8
+	State  uint8
+	_      uint8
+	Ino    uint32
+	Cookie [2]uint32
+}
+
+// unixDiagVfs is struct unix_diag_vfs, the UNIX_DIAG_VFS attribute: the
+// bound file's inode and device numbers, the device as the kernel numbers
+// it internally.
+type unixDiagVfs struct {
+	Ino uint32
+	Dev uint32
+}
+
+// boundFileOf asks the kernel which file the Unix domain socket fd is
+// bound to (sock_diag, UDIAG_SHOW_VFS) and returns its inode number. ok is
+// false where the kernel cannot say: a socket with no file (abstract or
+// unnamed), a kernel without unix_diag, a socket of another network
+// namespace, an emulator that does not pass the netlink family through.
+//
+// The device number is not returned: the kernel's is its superblock's,
+// which is not what stat reports on btrfs subvolumes and overlayfs. Files
+// at one path, in one directory, are told apart by inode alone.
+func boundFileOf(fd int) (ino uint64, ok bool) {
+	var st syscall.Stat_t
+	if syscall.Fstat(fd, &st) != nil || st.Ino > math.MaxUint32 {
+		return 0, false
+	}
+	nl, err := syscall.Socket(syscall.AF_NETLINK, syscall.SOCK_DGRAM|syscall.SOCK_CLOEXEC, _NETLINK_SOCK_DIAG)
+	if err != nil {
+		return 0, false
+	}
+	defer syscall.Close(nl)
+	var req struct {
+		hdr syscall.NlMsghdr
+		req unixDiagReq
+	}
+	req.hdr = syscall.NlMsghdr{Len: uint32(unsafe.Sizeof(req)), Type: _SOCK_DIAG_BY_FAMILY, Flags: syscall.NLM_F_REQUEST, Seq: 1}
+	req.req = unixDiagReq{Family: syscall.AF_UNIX, States: math.MaxUint32, Ino: uint32(st.Ino),
+		Show: _UDIAG_SHOW_VFS, Cookie: [2]uint32{math.MaxUint32, math.MaxUint32}}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&req)), unsafe.Sizeof(req))
+	if syscall.Sendto(nl, b, 0, &syscall.SockaddrNetlink{Family: syscall.AF_NETLINK}) != nil {
+		return 0, false
+	}
+	// The kernel answers a request for one socket before sendto returns.
+	buf := make([]byte, 512)
+	n, _, err := syscall.Recvfrom(nl, buf, syscall.MSG_DONTWAIT)
+	if err != nil {
+		return 0, false
+	}
+	msgs, err := syscall.ParseNetlinkMessage(buf[:n])
+	if err != nil {
+		return 0, false
+	}
+	for _, m := range msgs {
+		if m.Header.Type != _SOCK_DIAG_BY_FAMILY || m.Header.Seq != 1 || len(m.Data) < int(unsafe.Sizeof(unixDiagMsg{})) {
+			continue
+		}
+		if binary.NativeEndian.Uint32(m.Data[unsafe.Offsetof(unixDiagMsg{}.Ino):]) != uint32(st.Ino) {
+			continue
+		}
+		for a := m.Data[unsafe.Sizeof(unixDiagMsg{}):]; len(a) >= syscall.SizeofRtAttr; {
+			l := int(binary.NativeEndian.Uint16(a))
+			typ := binary.NativeEndian.Uint16(a[2:])
+			if l < syscall.SizeofRtAttr || l > len(a) {
+				break
+			}
+			if typ == _UNIX_DIAG_VFS && l >= syscall.SizeofRtAttr+int(unsafe.Sizeof(unixDiagVfs{})) {
+				data := a[syscall.SizeofRtAttr:]
+				return uint64(binary.NativeEndian.Uint32(data[unsafe.Offsetof(unixDiagVfs{}.Ino):])), true
+			}
+			a = a[min((l+3)&^3, len(a)):]
+		}
+	}
+	return 0, false
 }

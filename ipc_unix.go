@@ -2200,8 +2200,10 @@ func removeOwned(b *boundFile, keep *bool) {
 
 // setOwned turns removal of the socket file b on Close on or off. Turning
 // it on for a socket that did not create its file (b.path is empty) takes
-// the socket file now at path, the socket's name, as its own.
-func setOwned(b *boundFile, keep *bool, unlink bool, path string) {
+// the socket file now at path, the socket's name, as its own: on Linux
+// only if the kernel says it is the file the socket (rc) is bound to,
+// elsewhere, where the kernel cannot say, whatever socket file is there.
+func setOwned(b *boundFile, keep *bool, unlink bool, path string, rc syscall.RawConn) {
 	unlinkMu.Lock()
 	defer unlinkMu.Unlock()
 	*keep = !unlink
@@ -2209,14 +2211,23 @@ func setOwned(b *boundFile, keep *bool, unlink bool, path string) {
 		return
 	}
 	var st syscall.Stat_t
-	if syscall.Lstat(path, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFSOCK {
-		*b = boundFile{path: path, dev: uint64(st.Dev), ino: uint64(st.Ino)}
+	if syscall.Lstat(path, &st) != nil || st.Mode&syscall.S_IFMT != syscall.S_IFSOCK {
+		return
 	}
+	var ino uint64
+	var known bool
+	rc.Control(func(fd uintptr) { ino, known = boundFileOf(int(fd)) })
+	if known && ino != uint64(st.Ino) {
+		return // another socket's file
+	}
+	*b = boundFile{path: path, dev: uint64(st.Dev), ino: uint64(st.Ino)}
 }
 
-func (l *Listener) setUnlinkOnClose(unlink bool) { setOwned(&l.bound, &l.keep, unlink, l.addr.Name) }
+func (l *Listener) setUnlinkOnClose(unlink bool) {
+	setOwned(&l.bound, &l.keep, unlink, l.addr.Name, l.rc)
+}
 
-func (c *Conn) setUnlinkOnClose(unlink bool) { setOwned(&c.bound, &c.keep, unlink, c.laddr.Name) }
+func (c *Conn) setUnlinkOnClose(unlink bool) { setOwned(&c.bound, &c.keep, unlink, c.laddr.Name, c.rc) }
 
 // testHookFile, if set, runs in Listener.File right after the socket is
 // duplicated.

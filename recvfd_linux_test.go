@@ -3,6 +3,7 @@
 package ipc_test
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"syscall"
@@ -189,4 +190,68 @@ func TestRecvProcessEmptyStream(t *testing.T) {
 		t.Fatalf("RecvFiles after RecvProcess(nil) = %q, %d files, %v; want \"x\" and the file", buf[:n], len(files), err)
 	}
 	files[0].Close()
+}
+
+// TestSetUnlinkOnCloseOtherSocket checks that SetUnlinkOnClose(true) on a
+// listener that did not create its file takes the file at the path only
+// if it is the one its socket is bound to (Linux asks sock_diag): a
+// listener whose file was removed and replaced by another listener's
+// leaves that one alone on Close, and one whose file is in place removes
+// it.
+func TestSetUnlinkOnCloseOtherSocket(t *testing.T) {
+	path := sockPath(t)
+	old, err := ipc.Listen(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ipc.SockDiagKnows(old) {
+		if emu := os.Getenv("IPC_TEST_EXEC"); emu != "" {
+			t.Skipf("%s does not pass NETLINK_SOCK_DIAG through; tested natively", emu)
+		}
+		t.Fatal("sock_diag does not say which file a listener is bound to (a kernel without CONFIG_UNIX_DIAG?)")
+	}
+	f, err := old.File()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Close() // File turned removal off: the file stays
+	succ, err := ipc.FileListener(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(path)
+	other, err := ipc.Listen(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	succ.SetUnlinkOnClose(true)
+	succ.Close()
+	if _, err := os.Lstat(path); err != nil {
+		t.Fatalf("Close of a listener removed another listener's socket file: %v", err)
+	}
+	c, err := ipc.Dial(path)
+	if err != nil {
+		t.Fatalf("dialing the other listener: %v", err)
+	}
+	c.Close()
+
+	// The other listener's own file, taken over by a successor, is the
+	// successor's to remove.
+	f, err = other.File()
+	if err != nil {
+		t.Fatal(err)
+	}
+	succ, err = ipc.FileListener(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+	succ.SetUnlinkOnClose(true)
+	succ.Close()
+	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("after the successor's Close: %v; want the file removed", err)
+	}
 }

@@ -372,11 +372,13 @@ func FileListener(f *os.File) (*Listener, error) {
 // file the listener owns: the one it created, or, for a listener that did
 // not create one, the socket file at its path when SetUnlinkOnClose(true)
 // was called. A file that another listener has since put at the path is
-// never removed. A socket does not tell which file it was bound to, so
-// SetUnlinkOnClose(true) on such a listener takes whatever socket file is
-// at the path at the time: call it while the path is known to hold the
-// listener's own, as in the handoff at [FileListener], where the
-// predecessor has not removed it. SetUnlinkOnClose has no effect on a Linux abstract socket,
+// never removed. On Linux SetUnlinkOnClose(true) on such a listener asks
+// the kernel which file its socket is bound to (sock_diag) and takes the
+// file at the path only if it is that one. Elsewhere, and where the kernel
+// cannot say (no unix_diag, another network namespace), it takes whatever
+// socket file is at the path at the time: call it while the path is known
+// to hold the listener's own, as in the handoff at [FileListener], where
+// the predecessor has not removed it. SetUnlinkOnClose has no effect on a Linux abstract socket,
 // which has no file, on Windows, where pipes have none, or after Close.
 func (l *Listener) SetUnlinkOnClose(unlink bool) {
 	if l.ok() {
