@@ -767,6 +767,15 @@ func getSplicePipe() (*splicePipe, error) {
 	if err := syscall.Pipe2(fds[:], syscall.O_CLOEXEC|syscall.O_NONBLOCK); err != nil {
 		return nil, os.NewSyscallError("pipe2", err)
 	}
+	// Off the standard descriptors, where a write to standard output would
+	// go into the copy.
+	for i := range fds {
+		var err error
+		if fds[i], err = above2(fds[i]); err != nil {
+			syscall.Close(fds[1-i])
+			return nil, err
+		}
+	}
 	// A pipe as large as one splice call, as internal/poll makes its own:
 	// each fill then takes all the source has, up to 1 MiB, and the
 	// source's writer can go on while the destination drains. Best effort:

@@ -1638,17 +1638,13 @@ func sysPipe(pc *PipeConfig) (r, w *os.File, err error) {
 
 // newPipeFile makes a file of fd, a close-on-exec pipe end or FIFO, which
 // os puts on the poller if it is non-blocking. It takes ownership of fd,
-// closing it on error. Like newConn it keeps the file off descriptors 1 and
-// 2, where package os would turn EPIPE into a SIGPIPE that kills the
-// process.
+// closing it on error. Like newConn it keeps the file off descriptors 0 to
+// 2 (above2): on 1 and 2 package os would turn EPIPE into a SIGPIPE that
+// kills the process.
 func newPipeFile(fd int, name string) (*os.File, error) {
-	if fd == 1 || fd == 2 {
-		nfd, err := dupAbove2(fd)
-		syscall.Close(fd)
-		if err != nil {
-			return nil, err
-		}
-		fd = nfd
+	fd, err := above2(fd)
+	if err != nil {
+		return nil, err
 	}
 	return os.NewFile(uintptr(fd), name), nil
 }

@@ -6,8 +6,10 @@ package ipc_test
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"runtime"
@@ -25,14 +27,15 @@ func init() {
 // TestRecvStdClosed checks, in a child that has closed its descriptors 0,
 // 1 and 2 (the Go runtime opens /dev/null on them at start, so the child
 // closes them itself, as a daemon does), that no descriptor the package
-// hands out lands on them: received files and accepted connections here,
+// hands out or uses lands on them: received files, accepted connections,
+// pipes, FIFOs and the internal pipe of a spliced copy (Linux) here,
 // process handles in TestRecvStdClosedPidfd, where the kernel picks the
 // lowest free descriptor. One there would take the place of standard
 // input or output: a later write to "stdout" would go into it, and package
 // os turns EPIPE on descriptors 1 and 2 into a fatal SIGPIPE. The handed
 // out descriptors must also be close-on-exec, and 0 to 2 stay closed.
 func TestRecvStdClosed(t *testing.T) {
-	for _, mode := range []string{"files", "accept"} {
+	for _, mode := range []string{"files", "accept", "pipe", "fifo", "splice"} {
 		t.Run(mode, func(t *testing.T) { testRecvStdClosed(t, mode) })
 	}
 }
@@ -51,7 +54,8 @@ func testRecvStdClosed(t *testing.T, mode string) {
 	}
 	theirs.Close()
 	args := []string{mode}
-	if mode == "accept" {
+	switch mode {
+	case "accept", "fifo":
 		args = append(args, sockPath(t))
 	}
 	cmd := helperCommand(t, "recv-stdclosed", args...)
@@ -151,6 +155,12 @@ func helperRecvStdClosed(args []string) int {
 	}
 	var got []syscall.RawConn
 	var closers []interface{ Close() error }
+	addFile := func(f *os.File) error {
+		closers = append(closers, f)
+		rc, err := f.SyscallConn()
+		got = append(got, rc)
+		return err
+	}
 	defer func() {
 		for _, c := range closers {
 			c.Close()
@@ -169,6 +179,57 @@ func helperRecvStdClosed(args []string) int {
 				return report(err)
 			}
 			got = append(got, rc)
+		}
+	case "pipe":
+		r, w, err := ipc.Pipe()
+		if err != nil {
+			return report(err)
+		}
+		addFile(r)
+		addFile(w)
+	case "fifo":
+		if err := ipc.Mkfifo(args[1], 0o600); err != nil {
+			return report(err)
+		}
+		f, err := ipc.OpenFifo(context.Background(), args[1], os.O_RDONLY)
+		if err != nil {
+			return report(err)
+		}
+		addFile(f)
+	case "splice":
+		// While a copy is under way its internal pipe is open: it must
+		// not take the place of a standard descriptor either, where a
+		// write to standard output would go into the copy.
+		a, b, err := ipc.ConnPair(false)
+		if err != nil {
+			return report(err)
+		}
+		closers = append(closers, a, b)
+		r, w, err := ipc.Pipe()
+		if err != nil {
+			return report(err)
+		}
+		closers = append(closers, r)
+		done := make(chan error, 1)
+		go func() {
+			_, err := b.WriteTo(w)
+			w.Close()
+			done <- err
+		}()
+		a.Write([]byte("x"))
+		if _, err := io.ReadFull(r, make([]byte, 1)); err != nil {
+			return report(err)
+		}
+		for fd := 0; fd <= 2; fd++ {
+			if _, err := fcntl(fd, syscall.F_GETFD); err != syscall.EBADF {
+				a.Close()
+				<-done
+				return report(fmt.Errorf("descriptor %d is open during a copy", fd))
+			}
+		}
+		a.Close()
+		if err := <-done; err != nil {
+			return report(err)
 		}
 	case "accept":
 		a, err := ln.AcceptConn()
