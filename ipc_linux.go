@@ -1068,6 +1068,12 @@ func (c *Conn) recvProcess(b []byte, from *string) (n int, p *Process, truncated
 		return 0, nil, false, io.EOF
 	}
 	truncated = c.msg && flags&syscall.MSG_TRUNC != 0
+	if pidfd < 0 && flags&syscall.MSG_CTRUNC != 0 {
+		// The room counted on went to other messages, which another
+		// holder of the socket turned on (SO_TIMESTAMP, SO_PASSSEC):
+		// the kernel dropped the handle, if there was one.
+		return n, nil, truncated, &argError{"control data truncated: the sender's process handle was dropped", syscall.EMSGSIZE}
+	}
 	if pidfd >= 0 {
 		if p, err = newProcess(pidfd, int(ctl.cred.Pid)); err != nil {
 			return n, nil, truncated, err

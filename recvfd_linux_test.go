@@ -254,3 +254,61 @@ func TestSetUnlinkOnCloseOtherSocket(t *testing.T) {
 		t.Errorf("after the successor's Close: %v; want the file removed", err)
 	}
 }
+
+// TestRecvProcessTruncated checks that RecvProcess reports a sender's
+// handle that the kernel dropped for want of room, instead of returning no
+// handle as if the kernel had recorded no sender. Another holder of the
+// socket turns on SO_TIMESTAMP, whose message comes first and takes the
+// room RecvProcess counted on, and the sender sends as many files as one
+// message carries.
+func TestRecvProcessTruncated(t *testing.T) {
+	recvProcessSupported(t)
+	pollerUp(t)
+	a, b, err := ipc.ConnPair(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	defer b.Close()
+	rc, err := b.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var serr error
+	rc.Control(func(fd uintptr) { serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_TIMESTAMP, 1) })
+	if serr != nil {
+		t.Fatal(serr)
+	}
+	r, w, err := ipc.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	files := make([]*os.File, ipc.MaxFilesPerMsg)
+	for i := range files {
+		files[i] = r
+	}
+	before := fdCount(t)
+	if _, err := a.SendFiles([]byte("files"), files...); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 16)
+	n, p, _, err := b.RecvProcess(buf)
+	if p != nil {
+		p.Close()
+	}
+	if !errors.Is(err, syscall.EMSGSIZE) || p != nil || string(buf[:n]) != "files" {
+		t.Errorf("RecvProcess = %q, %v, %v; want the data and an error wrapping EMSGSIZE", buf[:n], p, err)
+	}
+	if after := fdCount(t); after != before {
+		t.Errorf("descriptors: %d before, %d after", before, after)
+	}
+	// The next message, with no files, has room again.
+	a.WriteMsg([]byte("next"))
+	n, p, _, err = b.RecvProcess(buf)
+	if err != nil || p == nil || string(buf[:n]) != "next" {
+		t.Fatalf("RecvProcess after = %q, %v, %v", buf[:n], p, err)
+	}
+	p.Close()
+}

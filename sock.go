@@ -905,7 +905,11 @@ func (c *Conn) PeerProcess() (*Process, error) {
 // those. Like RecvCred, the first call turns on SO_PASSCRED for the
 // connection; SO_PASSPIDFD is turned on for the call only, and left as it
 // was. On a stream connection an empty b reads nothing, as with Read, and
-// p is nil. At the end of the connection RecvProcess returns [io.EOF].
+// p is nil. If the kernel had to drop the handle for want of room (control
+// messages that another holder of the socket turned on, such as
+// SO_TIMESTAMP, taking the room with many files), the error wraps
+// [syscall.EMSGSIZE] and the data read is still reported in n. At the end
+// of the connection RecvProcess returns [io.EOF].
 //
 // It needs Linux 6.5 or later; elsewhere, and under emulators that do not
 // pass SO_PASSPIDFD through, it returns an error satisfying
