@@ -31,3 +31,11 @@ func NoDirectRecvmsg() (restore func()) {
 	noDirectRecvmsg.Store(true)
 	return func() { noDirectRecvmsg.Store(false) }
 }
+
+// SockDiagKnows reports whether the kernel says, through sock_diag, which
+// file l's socket is bound to.
+func SockDiagKnows(l *Listener) bool {
+	var known bool
+	l.rc.Control(func(fd uintptr) { _, known = boundFileOf(int(fd)) })
+	return known
+}

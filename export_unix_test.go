@@ -20,8 +20,14 @@ const MaxPathLen = maxPathLen
 
 // ParseControl exposes the control-message parser to the fuzz test.
 func ParseControl(oob []byte) (fds []int, hasCred, ok bool) {
-	fds, _, hasCred, ok = parseControl(oob)
-	return fds, hasCred, ok
+	ctl, ok := parseControl(oob)
+	return ctl.fds, ctl.hasCred, ok
+}
+
+// ParseControlPidfds returns the SCM_PIDFD descriptors parseControl finds.
+func ParseControlPidfds(oob []byte) []int {
+	ctl, _ := parseControl(oob)
+	return ctl.pidfds
 }
 
 // ReclaimLockPath returns the file that Listen locks while it takes over a
@@ -61,4 +67,18 @@ func InheritPollable(named, fifos bool) bool {
 		st.Dev = 1
 	}
 	return inheritPollable(&st, fifos)
+}
+
+// SetFileHook makes f run inside every Listener.File right after the
+// socket is duplicated, until restore is called.
+func SetFileHook(f func()) (restore func()) {
+	testHookFile = f
+	return func() { testHookFile = nil }
+}
+
+// SetMkfifoHook makes f run inside every Mkfifo right after the FIFO is
+// made, with its path, until restore is called.
+func SetMkfifoHook(f func(path string)) (restore func()) {
+	testHookMkfifo = f
+	return func() { testHookMkfifo = nil }
 }

@@ -14,7 +14,9 @@ import (
 // perm less the umask's bits for group and others, so they never get more
 // than perm, and read and write for the owner; then it is given perm
 // through the FIFO itself, opened without following symbolic links, so
-// that nothing swapped in at path meanwhile is changed. (Only under a umask
+// that nothing swapped in at path meanwhile is changed, and with O_NOCTTY,
+// so that a terminal swapped in never becomes the process's controlling
+// terminal. (Only under a umask
 // that denies the owner read permission is the mode set by path, after a
 // check that a FIFO is there.)
 //

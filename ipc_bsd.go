@@ -221,6 +221,14 @@ var msgCmsgCloexec = map[string]int{"freebsd": 0x40000, "dragonfly": 0x1000, "ne
 // scmCredentials: these systems send no per-message credentials here.
 const scmCredentials = -1
 
+// scmPidfd: nor process handles (type 4 at SOL_SOCKET is another message
+// here, such as FreeBSD's SCM_BINTIME, which carries no descriptor).
+const scmPidfd = -1
+
+// pidfdSpace is the control space of the process handle that comes with a
+// message: none here.
+const pidfdSpace = 0
+
 const credSpace = 0
 
 // initMsgConn has nothing to do on these systems.
@@ -416,6 +424,9 @@ func spliceTo(c *Conn, w io.Writer) (int64, bool, error)                 { retur
 // ---- peer identity: no pidfds ----
 
 func (c *Conn) peerProcess() (*Process, error) { return nil, errNoPidfd }
+
+// boundFileOf: these systems do not say which file a socket is bound to.
+func boundFileOf(fd int) (ino uint64, ok bool) { return 0, false }
 
 func (c *Conn) recvProcess(b []byte, from *string) (int, *Process, bool, error) {
 	return 0, nil, false, errNoPidfd

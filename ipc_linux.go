@@ -133,6 +133,14 @@ const (
 // credSpace is the control space of one SCM_CREDENTIALS message.
 var credSpace = syscall.CmsgSpace(syscall.SizeofUcred)
 
+// scmPidfd is the control message that carries the sender's pidfd, a
+// descriptor the receiver must close if it does not return it.
+const scmPidfd = _SCM_PIDFD
+
+// pidfdSpace is the control space of one SCM_PIDFD message, whose data is
+// one int.
+var pidfdSpace = syscall.CmsgSpace(4)
+
 // initMsgConn turns on SO_PASSCRED for a message-mode socket, so that every
 // message, even an empty one, arrives with the sender's credentials: that is
 // how an empty message is told apart from the end of the connection, where
@@ -759,6 +767,15 @@ func getSplicePipe() (*splicePipe, error) {
 	if err := syscall.Pipe2(fds[:], syscall.O_CLOEXEC|syscall.O_NONBLOCK); err != nil {
 		return nil, os.NewSyscallError("pipe2", err)
 	}
+	// Off the standard descriptors, where a write to standard output would
+	// go into the copy.
+	for i := range fds {
+		var err error
+		if fds[i], err = above2(fds[i]); err != nil {
+			syscall.Close(fds[1-i])
+			return nil, err
+		}
+	}
 	// A pipe as large as one splice call, as internal/poll makes its own:
 	// each fill then takes all the source has, up to 1 MiB, and the
 	// source's writer can go on while the destination drains. Best effort:
@@ -921,8 +938,13 @@ func (c *Conn) peerProcess() (*Process, error) {
 
 // newProcess puts pidfd, a close-on-exec pidfd as the kernel hands them
 // out, on the runtime's poller, where it turns readable when the process
-// exits. It takes ownership of pidfd, closing it on error.
+// exits, after moving it above 2 (above2). It takes ownership of pidfd,
+// closing it on error.
 func newProcess(pidfd, pid int) (*Process, error) {
+	pidfd, err := above2(pidfd)
+	if err != nil {
+		return nil, err
+	}
 	if err := syscall.SetNonblock(pidfd, true); err != nil {
 		syscall.Close(pidfd)
 		return nil, os.NewSyscallError("setnonblock", err)
@@ -958,12 +980,18 @@ func (p *Process) signal(fd uintptr, sig os.Signal) (string, error) {
 }
 
 // recvProcess reads like RecvCred and opens a pidfd for the sender of the
-// data (SCM_PIDFD). SO_PASSPIDFD is on only for the duration of the call,
-// under the receive lock that every other recvmsg of the connection takes,
-// so no other read can be handed a pidfd it does not expect. SO_PASSCRED
-// stays on from the first call, as RecvCred leaves it: a datagram socket
-// records its senders only while it is on.
+// data (SCM_PIDFD). SO_PASSPIDFD is on for the duration of the call, under
+// the receive lock that every other recvmsg of the connection takes, and
+// then back as it was; a pidfd that arrives at any other read is closed
+// there. SO_PASSCRED stays on from the first call, as RecvCred leaves it:
+// a datagram socket records its senders only while it is on.
 func (c *Conn) recvProcess(b []byte, from *string) (n int, p *Process, truncated bool, err error) {
+	if len(b) == 0 && !c.msg {
+		// As Read: nothing to read into on a stream, so nothing is read.
+		// recvmsg would wait for data, read none of it and take (and so
+		// lose) the files that came with it.
+		return 0, nil, false, nil
+	}
 	if !c.passCred.Load() {
 		if err := c.enablePassCred(); err != nil {
 			return 0, nil, false, err
@@ -972,10 +1000,13 @@ func (c *Conn) recvProcess(b []byte, from *string) (n int, p *Process, truncated
 	rx := c.rxState()
 	rx.mu.Lock()
 	defer rx.mu.Unlock()
+	was := 0
 	setPass := func(on int) error {
 		var serr error
 		if err := c.rc.Control(func(fd uintptr) {
-			serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, _SO_PASSPIDFD, on)
+			if was, serr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, _SO_PASSPIDFD); serr == nil && was != on {
+				serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, _SO_PASSPIDFD, on)
+			}
 		}); err != nil {
 			return fileErr(err)
 		}
@@ -987,12 +1018,14 @@ func (c *Conn) recvProcess(b []byte, from *string) (n int, p *Process, truncated
 	if err := setPass(1); err != nil {
 		return 0, nil, false, err
 	}
-	defer setPass(0)
+	if was == 0 {
+		defer setPass(0)
+	}
 
 	// Room for the sender's credentials and its pidfd, in the order the
 	// kernel writes them. Descriptors sent with the data (SCM_RIGHTS, which
 	// comes between the two) are closed.
-	oob := make([]byte, credSpace+syscall.CmsgSpace(4)+syscall.CmsgSpace(4*maxFilesPerMsg))
+	oob := make([]byte, credSpace+syscall.CmsgSpace(4*maxFilesPerMsg)+pidfdSpace)
 	var oobn, flags int
 	var sa syscall.Sockaddr
 	var serr error
@@ -1015,75 +1048,141 @@ func (c *Conn) recvProcess(b []byte, from *string) (n int, p *Process, truncated
 	if serr != nil {
 		return 0, nil, false, os.NewSyscallError("recvmsg", serr)
 	}
-	pidfd, pid, hasCred, fds := -1, 0, false, []int(nil)
-	walkControl(oob[:oobn], func(level, typ int32, data []byte) {
-		if level != syscall.SOL_SOCKET {
-			return
-		}
-		switch {
-		case typ == syscall.SCM_RIGHTS:
-			for ; len(data) >= 4; data = data[4:] {
-				fds = append(fds, int(int32(binary.NativeEndian.Uint32(data))))
-			}
-		case typ == _SCM_PIDFD && len(data) >= 4:
-			if pidfd >= 0 {
-				fds = append(fds, pidfd)
-			}
-			pidfd = int(int32(binary.NativeEndian.Uint32(data)))
-		case typ == syscall.SCM_CREDENTIALS && len(data) >= 12:
-			hasCred = true
-			pid = int(int32(binary.NativeEndian.Uint32(data)))
-		}
-	})
-	closeFDs(fds)
+	ctl, _ := parseControl(oob[:oobn])
+	closeFDs(ctl.fds)
+	pidfd := -1
+	if k := len(ctl.pidfds); k > 0 {
+		pidfd = ctl.pidfds[k-1]
+		closeFDs(ctl.pidfds[:k-1])
+	}
 	if from != nil {
 		*from = ""
 		if sun, ok := sa.(*syscall.SockaddrUnix); ok {
 			*from = unixName(sun)
 		}
 	}
-	if n == 0 && (len(b) > 0 || c.msg) && !(c.msg && hasCred) && !c.dgram {
+	if n == 0 && (len(b) > 0 || c.msg) && !(c.msg && ctl.hasCred) && !c.dgram {
 		if pidfd >= 0 {
 			syscall.Close(pidfd)
 		}
 		return 0, nil, false, io.EOF
 	}
 	truncated = c.msg && flags&syscall.MSG_TRUNC != 0
+	if pidfd < 0 && flags&syscall.MSG_CTRUNC != 0 {
+		// The room counted on went to other messages, which another
+		// holder of the socket turned on (SO_TIMESTAMP, SO_PASSSEC):
+		// the kernel dropped the handle, if there was one.
+		return n, nil, truncated, &argError{"control data truncated: the sender's process handle was dropped", syscall.EMSGSIZE}
+	}
 	if pidfd >= 0 {
-		if p, err = newProcess(pidfd, pid); err != nil {
+		if p, err = newProcess(pidfd, int(ctl.cred.Pid)); err != nil {
 			return n, nil, truncated, err
 		}
 	}
 	return n, p, truncated, nil
 }
 
-// walkControl calls fn for each control message in oob, laid out as the
-// kernel lays them out (CMSG_LEN, CMSG_SPACE), and reports whether the
-// whole buffer was well formed. It never panics.
-func walkControl(oob []byte, fn func(level, typ int32, data []byte)) bool {
-	hdrLen := syscall.CmsgLen(0)
-	align := syscall.CmsgSpace(1) - hdrLen
-	for len(oob) > 0 {
-		if len(oob) < hdrLen {
-			return false
-		}
-		var l uint64
-		if unsafe.Sizeof(syscall.Cmsghdr{}.Len) == 8 {
-			l = binary.NativeEndian.Uint64(oob)
-		} else {
-			l = uint64(binary.NativeEndian.Uint32(oob))
-		}
-		if l < uint64(hdrLen) || l > uint64(len(oob)) {
-			return false
-		}
-		level := int32(binary.NativeEndian.Uint32(oob[unsafe.Offsetof(syscall.Cmsghdr{}.Level):]))
-		typ := int32(binary.NativeEndian.Uint32(oob[unsafe.Offsetof(syscall.Cmsghdr{}.Type):]))
-		fn(level, typ, oob[hdrLen:l])
-		next := (int(l) + align - 1) &^ (align - 1)
-		if next >= len(oob) {
-			break
-		}
-		oob = oob[next:]
+// ---- which file a socket is bound to: sock_diag ----
+
+// Netlink sock_diag numbers from <linux/sock_diag.h> and
+// <linux/unix_diag.h>, the same on every Linux architecture.
+const (
+	_NETLINK_SOCK_DIAG   = 4
+	_SOCK_DIAG_BY_FAMILY = 20
+	_UDIAG_SHOW_VFS      = 0x2
+	_UNIX_DIAG_VFS       = 1
+)
+
+// unixDiagReq is struct unix_diag_req: a request for one Unix domain
+// socket, by inode number.
+type unixDiagReq struct {
+	Family   uint8
+	Protocol uint8
+	_        uint16
+	States   uint32
+	Ino      uint32
+	Show     uint32
+	Cookie   [2]uint32
+}
+
+// unixDiagMsg is struct unix_diag_msg, the head of the reply; attributes
+// follow it.
+type unixDiagMsg struct {
+	Family uint8
+	Type   uint8
+	State  uint8
+	_      uint8
+	Ino    uint32
+	Cookie [2]uint32
+}
+
+// unixDiagVfs is struct unix_diag_vfs, the UNIX_DIAG_VFS attribute: the
+// bound file's inode and device numbers, the device as the kernel numbers
+// it internally.
+type unixDiagVfs struct {
+	Ino uint32
+	Dev uint32
+}
+
+// boundFileOf asks the kernel which file the Unix domain socket fd is
+// bound to (sock_diag, UDIAG_SHOW_VFS) and returns its inode number. ok is
+// false where the kernel cannot say: a socket with no file (abstract or
+// unnamed), a kernel without unix_diag, a socket of another network
+// namespace, an emulator that does not pass the netlink family through.
+//
+// The device number is not returned: the kernel's is its superblock's,
+// which is not what stat reports on btrfs subvolumes and overlayfs. Files
+// at one path, in one directory, are told apart by inode alone.
+func boundFileOf(fd int) (ino uint64, ok bool) {
+	var st syscall.Stat_t
+	if syscall.Fstat(fd, &st) != nil || st.Ino > math.MaxUint32 {
+		return 0, false
 	}
-	return true
+	nl, err := syscall.Socket(syscall.AF_NETLINK, syscall.SOCK_DGRAM|syscall.SOCK_CLOEXEC, _NETLINK_SOCK_DIAG)
+	if err != nil {
+		return 0, false
+	}
+	defer syscall.Close(nl)
+	var req struct {
+		hdr syscall.NlMsghdr
+		req unixDiagReq
+	}
+	req.hdr = syscall.NlMsghdr{Len: uint32(unsafe.Sizeof(req)), Type: _SOCK_DIAG_BY_FAMILY, Flags: syscall.NLM_F_REQUEST, Seq: 1}
+	req.req = unixDiagReq{Family: syscall.AF_UNIX, States: math.MaxUint32, Ino: uint32(st.Ino),
+		Show: _UDIAG_SHOW_VFS, Cookie: [2]uint32{math.MaxUint32, math.MaxUint32}}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&req)), unsafe.Sizeof(req))
+	if syscall.Sendto(nl, b, 0, &syscall.SockaddrNetlink{Family: syscall.AF_NETLINK}) != nil {
+		return 0, false
+	}
+	// The kernel answers a request for one socket before sendto returns.
+	buf := make([]byte, 512)
+	n, _, err := syscall.Recvfrom(nl, buf, syscall.MSG_DONTWAIT)
+	if err != nil {
+		return 0, false
+	}
+	msgs, err := syscall.ParseNetlinkMessage(buf[:n])
+	if err != nil {
+		return 0, false
+	}
+	for _, m := range msgs {
+		if m.Header.Type != _SOCK_DIAG_BY_FAMILY || m.Header.Seq != 1 || len(m.Data) < int(unsafe.Sizeof(unixDiagMsg{})) {
+			continue
+		}
+		if binary.NativeEndian.Uint32(m.Data[unsafe.Offsetof(unixDiagMsg{}.Ino):]) != uint32(st.Ino) {
+			continue
+		}
+		for a := m.Data[unsafe.Sizeof(unixDiagMsg{}):]; len(a) >= syscall.SizeofRtAttr; {
+			l := int(binary.NativeEndian.Uint16(a))
+			typ := binary.NativeEndian.Uint16(a[2:])
+			if l < syscall.SizeofRtAttr || l > len(a) {
+				break
+			}
+			if typ == _UNIX_DIAG_VFS && l >= syscall.SizeofRtAttr+int(unsafe.Sizeof(unixDiagVfs{})) {
+				data := a[syscall.SizeofRtAttr:]
+				return uint64(binary.NativeEndian.Uint32(data[unsafe.Offsetof(unixDiagVfs{}.Ino):])), true
+			}
+			a = a[min((l+3)&^3, len(a)):]
+		}
+	}
+	return 0, false
 }

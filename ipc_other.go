@@ -14,6 +14,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -51,6 +52,8 @@ func (c *Conn) sendMsg(b []byte, files []*os.File, to sockaddr) (int, error) {
 type sockaddr = any
 
 func (c *Conn) file() (*os.File, error) { return nil, errors.ErrUnsupported }
+
+func (c *Conn) fileKeep(closed *atomic.Bool) (*os.File, error) { return nil, errors.ErrUnsupported }
 
 func sysConnPair(message bool) (*Conn, *Conn, error) { return nil, nil, errors.ErrUnsupported }
 

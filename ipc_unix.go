@@ -129,8 +129,8 @@ func (c *Conn) rxState() *rxState {
 				}
 				if rx.lockFork {
 					if rx.err == nil {
-						fds, _, _, _ := parseControl(rx.oob[:rx.oobn])
-						for _, fd := range fds {
+						ctl, _ := parseControl(rx.oob[:rx.oobn])
+						for _, fd := range ctl.fds {
 							syscall.CloseOnExec(fd)
 						}
 					}
@@ -359,6 +359,9 @@ func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *
 		addr.Net = netUnixPacket
 	}
 	fd, err := sysSocket(typ)
+	if err == nil {
+		fd, err = above2(fd)
+	}
 	if err != nil {
 		return nil, addr, err
 	}
@@ -605,7 +608,7 @@ func lockReclaim(ctx context.Context, path string) (unlock func(), err error) {
 	if !ok {
 		return func() {}, nil
 	}
-	fd, err := syscall.Open(name, syscall.O_RDWR|syscall.O_CREAT|syscall.O_NOFOLLOW|syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0o600)
+	fd, err := syscall.Open(name, syscall.O_RDWR|syscall.O_CREAT|syscall.O_NOFOLLOW|syscall.O_CLOEXEC|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0o600)
 	if err != nil {
 		return func() {}, nil
 	}
@@ -734,15 +737,9 @@ func (l *Listener) syscallConn() (syscall.RawConn, error) { return l.f.SyscallCo
 // newConn puts a connected non-blocking socket on the poller. It takes
 // ownership of fd, closing it on error.
 func newConn(fd int, laddr, raddr *Addr, msg bool) (*Conn, error) {
-	// os.File raises SIGPIPE for EPIPE on descriptors 1 and 2, which would
-	// kill a process that closed its standard output. Keep sockets off them.
-	if fd == 1 || fd == 2 {
-		nfd, err := dupAbove2(fd)
-		syscall.Close(fd)
-		if err != nil {
-			return nil, err
-		}
-		fd = nfd
+	fd, err := above2(fd)
+	if err != nil {
+		return nil, err
 	}
 	if msg {
 		if err := initMsgConn(fd); err != nil {
@@ -758,6 +755,37 @@ func newConn(fd int, laddr, raddr *Addr, msg bool) (*Conn, error) {
 
 // dupAbove2 duplicates fd onto a close-on-exec descriptor above 2.
 func dupAbove2(fd int) (int, error) { return dupFD(fd, 3) }
+
+// above2 returns fd if it is above 2, and otherwise moves it onto a
+// close-on-exec descriptor above 2. The kernel gives out the lowest free
+// descriptor, which in a process that has closed its standard input,
+// output or error is 0, 1 or 2: a socket or received file there would
+// take their place (a later write to standard output would go into it),
+// and os.File raises SIGPIPE for EPIPE on 1 and 2. above2 takes ownership
+// of fd: on error it is closed.
+func above2(fd int) (int, error) {
+	if fd > 2 || fd < 0 {
+		return fd, nil
+	}
+	nfd, err := dupAbove2(fd)
+	syscall.Close(fd)
+	return nfd, err
+}
+
+// fdsAbove2 moves every descriptor of fds that is 0, 1 or 2 above 2, in
+// place, as above2 does. On error it closes them all.
+func fdsAbove2(fds []int) error {
+	for i, fd := range fds {
+		nfd, err := above2(fd)
+		if err != nil {
+			closeFDs(fds[:i])
+			closeFDs(fds[i+1:])
+			return err
+		}
+		fds[i] = nfd
+	}
+	return nil
+}
 
 // dupFcntl wraps fcntl(F_DUPFD_CLOEXEC), which makes the copy, the lowest
 // free descriptor at least min, close-on-exec from birth.
@@ -942,6 +970,10 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int
 		// under qemu-user, leaked by the emulator's control-message
 		// translation), and a larger maxFiles needs no more room.
 		space += syscall.CmsgSpace(maxFilesPerMsg * 4)
+		// And for a pidfd after them (Linux SCM_PIDFD), which is closed,
+		// but which would otherwise make the kernel report the control
+		// data truncated.
+		space += pidfdSpace
 	}
 	rx := c.rxState()
 	rx.mu.Lock()
@@ -977,7 +1009,11 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int
 			*from = unixName(sun)
 		}
 	}
-	fds, uc, hasCred, ok := parseControl(oob[:oobn])
+	ctl, ok := parseControl(oob[:oobn])
+	// A process handle nobody asked for: SO_PASSPIDFD is a property of the
+	// socket, which another holder of it may have turned on.
+	closeFDs(ctl.pidfds)
+	fds, uc, hasCred := ctl.fds, ctl.cred, ctl.hasCred
 	if cred != nil {
 		*cred = nil
 		// PID 0 is what Linux reports when no credentials were recorded
@@ -1004,6 +1040,9 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int
 		return 0, nil, false, io.EOF
 	}
 	if len(fds) > 0 {
+		if err := fdsAbove2(fds); err != nil {
+			return n, nil, truncated, err
+		}
 		files = make([]*os.File, len(fds))
 		for i, fd := range fds {
 			files[i] = os.NewFile(uintptr(fd), "fd "+strconv.Itoa(fd)+" from "+c.raddr.Name)
@@ -1120,18 +1159,27 @@ func argName(x any) string {
 	return "(unnamed)"
 }
 
+// control is what the control data of one recvmsg carried. Every
+// descriptor in it is open in this process: the receiver returns it to
+// its caller or closes it.
+type control struct {
+	fds     []int // from SCM_RIGHTS messages, in order
+	pidfds  []int // from SCM_PIDFD messages (Linux); the kernel sends one at most
+	cred    ucred // from the last SCM_CREDENTIALS message (Linux)
+	hasCred bool
+}
+
 // parseControl walks control messages as the kernel lays them out (using
-// the platform's CMSG_LEN and CMSG_SPACE) and returns the descriptors of
-// every SCM_RIGHTS message, the last SCM_CREDENTIALS message and whether
-// there was one, and whether the whole buffer was well formed. It never
-// panics and returns every descriptor it found even when the buffer is
-// malformed, so the caller can close them all.
-func parseControl(oob []byte) (fds []int, cred ucred, hasCred bool, ok bool) {
+// the platform's CMSG_LEN and CMSG_SPACE) and returns what they carry, and
+// whether the whole buffer was well formed. It never panics and returns
+// every descriptor it found even when the buffer is malformed, so the
+// caller can close them all.
+func parseControl(oob []byte) (ctl control, ok bool) {
 	hdrLen := syscall.CmsgLen(0)           // aligned header
 	align := syscall.CmsgSpace(1) - hdrLen // alignment of CMSG_SPACE
 	for len(oob) > 0 {
 		if len(oob) < hdrLen {
-			return fds, cred, hasCred, false
+			return ctl, false
 		}
 		var l uint64
 		if unsafe.Sizeof(syscall.Cmsghdr{}.Len) == 8 {
@@ -1142,21 +1190,27 @@ func parseControl(oob []byte) (fds []int, cred ucred, hasCred bool, ok bool) {
 		level := int32(binary.NativeEndian.Uint32(oob[unsafe.Offsetof(syscall.Cmsghdr{}.Level):]))
 		typ := int32(binary.NativeEndian.Uint32(oob[unsafe.Offsetof(syscall.Cmsghdr{}.Type):]))
 		if l < uint64(hdrLen) || l > uint64(len(oob)) {
-			return fds, cred, hasCred, false
+			return ctl, false
 		}
 		data := oob[hdrLen:l]
 		if level == syscall.SOL_SOCKET {
-			switch typ {
-			case syscall.SCM_RIGHTS:
+			// Not a switch on typ: the platform's absent messages share
+			// the value -1.
+			switch {
+			case typ == syscall.SCM_RIGHTS:
 				for ; len(data) >= 4; data = data[4:] {
-					fds = append(fds, int(int32(binary.NativeEndian.Uint32(data))))
+					ctl.fds = append(ctl.fds, int(int32(binary.NativeEndian.Uint32(data))))
 				}
-			case scmCredentials:
-				if len(data) >= int(unsafe.Sizeof(cred)) {
-					hasCred = true
-					cred.Pid = int32(binary.NativeEndian.Uint32(data[unsafe.Offsetof(cred.Pid):]))
-					cred.Uid = binary.NativeEndian.Uint32(data[unsafe.Offsetof(cred.Uid):])
-					cred.Gid = binary.NativeEndian.Uint32(data[unsafe.Offsetof(cred.Gid):])
+			case typ == scmPidfd:
+				if len(data) >= 4 {
+					ctl.pidfds = append(ctl.pidfds, int(int32(binary.NativeEndian.Uint32(data))))
+				}
+			case typ == scmCredentials:
+				if len(data) >= int(unsafe.Sizeof(ctl.cred)) {
+					ctl.hasCred = true
+					ctl.cred.Pid = int32(binary.NativeEndian.Uint32(data[unsafe.Offsetof(ctl.cred.Pid):]))
+					ctl.cred.Uid = binary.NativeEndian.Uint32(data[unsafe.Offsetof(ctl.cred.Uid):])
+					ctl.cred.Gid = binary.NativeEndian.Uint32(data[unsafe.Offsetof(ctl.cred.Gid):])
 				}
 			}
 		}
@@ -1166,7 +1220,7 @@ func parseControl(oob []byte) (fds []int, cred ucred, hasCred bool, ok bool) {
 		}
 		oob = oob[next:]
 	}
-	return fds, cred, hasCred, true
+	return ctl, true
 }
 
 // ucred is Linux's struct ucred { pid_t pid; uid_t uid; gid_t gid; }, the
@@ -1584,17 +1638,13 @@ func sysPipe(pc *PipeConfig) (r, w *os.File, err error) {
 
 // newPipeFile makes a file of fd, a close-on-exec pipe end or FIFO, which
 // os puts on the poller if it is non-blocking. It takes ownership of fd,
-// closing it on error. Like newConn it keeps the file off descriptors 1 and
-// 2, where package os would turn EPIPE into a SIGPIPE that kills the
-// process.
+// closing it on error. Like newConn it keeps the file off descriptors 0 to
+// 2 (above2): on 1 and 2 package os would turn EPIPE into a SIGPIPE that
+// kills the process.
 func newPipeFile(fd int, name string) (*os.File, error) {
-	if fd == 1 || fd == 2 {
-		nfd, err := dupAbove2(fd)
-		syscall.Close(fd)
-		if err != nil {
-			return nil, err
-		}
-		fd = nfd
+	fd, err := above2(fd)
+	if err != nil {
+		return nil, err
 	}
 	return os.NewFile(uintptr(fd), name), nil
 }
@@ -1680,6 +1730,9 @@ func inheritPollable(st *syscall.Stat_t, fifos bool) bool {
 	return fifos || st.Dev == 0
 }
 
+// testHookMkfifo, if set, runs in Mkfifo right after the FIFO is made.
+var testHookMkfifo func(path string)
+
 func sysMkfifo(path string, perm uint32) error {
 	// Group and others get perm less the umask's bits at first, never more
 	// than perm. The owner gets read and write too, so that the FIFO can be
@@ -1688,13 +1741,18 @@ func sysMkfifo(path string, perm uint32) error {
 	if err := syscall.Mkfifo(path, perm&0o077|0o600); err != nil {
 		return err
 	}
+	if testHookMkfifo != nil {
+		testHookMkfifo(path)
+	}
 	// Set the mode through the FIFO itself, opened without following a
 	// symbolic link, so that nothing swapped in at path can receive it. A
 	// non-blocking open for reading succeeds at once on a FIFO. It could
 	// let a writer that opened in this very moment go ahead, only to find
 	// no reader once it is closed again; nobody should open a FIFO before
 	// Mkfifo has returned.
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
+	// O_NOCTTY: a terminal swapped in must not become the controlling
+	// terminal of a session leader that has none.
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW|syscall.O_CLOEXEC|syscall.O_NOCTTY, 0)
 	if err == syscall.EACCES {
 		// The umask took the owner's read permission: check, then change
 		// the mode of the file checked, as for a socket file, which
@@ -2138,8 +2196,10 @@ func removeOwned(b *boundFile, keep *bool) {
 
 // setOwned turns removal of the socket file b on Close on or off. Turning
 // it on for a socket that did not create its file (b.path is empty) takes
-// the socket file now at path, the socket's name, as its own.
-func setOwned(b *boundFile, keep *bool, unlink bool, path string) {
+// the socket file now at path, the socket's name, as its own: on Linux
+// only if the kernel says it is the file the socket (rc) is bound to,
+// elsewhere, where the kernel cannot say, whatever socket file is there.
+func setOwned(b *boundFile, keep *bool, unlink bool, path string, rc syscall.RawConn) {
 	unlinkMu.Lock()
 	defer unlinkMu.Unlock()
 	*keep = !unlink
@@ -2147,22 +2207,67 @@ func setOwned(b *boundFile, keep *bool, unlink bool, path string) {
 		return
 	}
 	var st syscall.Stat_t
-	if syscall.Lstat(path, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFSOCK {
-		*b = boundFile{path: path, dev: uint64(st.Dev), ino: uint64(st.Ino)}
+	if syscall.Lstat(path, &st) != nil || st.Mode&syscall.S_IFMT != syscall.S_IFSOCK {
+		return
 	}
+	var ino uint64
+	var known bool
+	rc.Control(func(fd uintptr) { ino, known = boundFileOf(int(fd)) })
+	if known && ino != uint64(st.Ino) {
+		return // another socket's file
+	}
+	*b = boundFile{path: path, dev: uint64(st.Dev), ino: uint64(st.Ino)}
 }
 
-func (l *Listener) setUnlinkOnClose(unlink bool) { setOwned(&l.bound, &l.keep, unlink, l.addr.Name) }
+func (l *Listener) setUnlinkOnClose(unlink bool) {
+	setOwned(&l.bound, &l.keep, unlink, l.addr.Name, l.rc)
+}
 
-func (c *Conn) setUnlinkOnClose(unlink bool) { setOwned(&c.bound, &c.keep, unlink, c.laddr.Name) }
+func (c *Conn) setUnlinkOnClose(unlink bool) { setOwned(&c.bound, &c.keep, unlink, c.laddr.Name, c.rc) }
 
+// testHookFile, if set, runs in Listener.File right after the socket is
+// duplicated.
+var testHookFile func()
+
+// file duplicates the socket and turns removal of its file off in one step
+// under unlinkMu, which Close's removal takes too, after Close has marked
+// the listener closed: a Close that has begun makes File fail, and one
+// that begins meanwhile finds removal off. The copy and the file stay
+// together.
 func (l *Listener) file() (*os.File, error) {
+	unlinkMu.Lock()
+	defer unlinkMu.Unlock()
+	if l.closed.Load() {
+		return nil, net.ErrClosed
+	}
 	nfd, err := dupCloexec(l.rc)
 	if err != nil {
 		return nil, fileErr(err)
 	}
-	l.setUnlinkOnClose(false)
+	if testHookFile != nil {
+		testHookFile()
+	}
+	l.keep = true
 	return os.NewFile(uintptr(nfd), l.addr.Name), nil
+}
+
+// fileKeep is Listener.file for a bound datagram socket, whose Close sets
+// closed.
+func (c *Conn) fileKeep(closed *atomic.Bool) (*os.File, error) {
+	unlinkMu.Lock()
+	defer unlinkMu.Unlock()
+	if closed.Load() {
+		return nil, net.ErrClosed
+	}
+	f, err := c.file()
+	if err != nil {
+		return nil, err
+	}
+	if testHookFile != nil {
+		testHookFile()
+	}
+	c.keep = true
+	return f, nil
 }
 
 func sysFileListener(f *os.File) (*Listener, error) {

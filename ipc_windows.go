@@ -947,6 +947,8 @@ func (c *Conn) impersonate(fn func() error) error {
 
 func (c *Conn) file() (*os.File, error) { return nil, errors.ErrUnsupported }
 
+func (c *Conn) fileKeep(closed *atomic.Bool) (*os.File, error) { return nil, errors.ErrUnsupported }
+
 // sysConnPair connects the two ends of a fresh pipe with an unguessable
 // name and an owner-only DACL (see pipePair).
 func sysConnPair(message bool) (*Conn, *Conn, error) {

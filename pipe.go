@@ -67,8 +67,9 @@ func Pipe() (r, w *os.File, err error) {
 // Read returns [io.EOF] once every copy of w is closed and the data is
 // read. Write to a pipe whose read end is closed returns an error: EPIPE on
 // Unix, where the process never gets a SIGPIPE for it (neither end is ever
-// descriptor 1 or 2, the only ones for which package os raises one), and
-// ERROR_NO_DATA or ERROR_BROKEN_PIPE on Windows.
+// descriptor 0, 1 or 2, even in a process that has closed them: package os
+// raises one for 1 and 2), and ERROR_NO_DATA or ERROR_BROKEN_PIPE on
+// Windows.
 //
 // For low latency, read r through a [LowLatencyReader]; the ends are plain
 // files, so the mode cannot live in the pipe itself. [io.Copy] between an

@@ -302,7 +302,8 @@ func unsupportedSignal(sig os.Signal) error {
 // [Conn.RecvProcess] (the process that sent a message). It refers to the
 // same process for as long as it is open, whether that process runs, has
 // exited or has been reaped and its PID reused; it keeps no process from
-// being reaped. Close it when done.
+// being reaped. Close it when done. Its pidfd is close-on-exec and never
+// one of the standard descriptors 0, 1 and 2.
 //
 // A handle makes a PID safe to use for reading about the process: read
 // /proc/<pid>/... (or anything else keyed by the PID), then check [Process.Alive].

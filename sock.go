@@ -58,6 +58,10 @@ type ListenConfig struct {
 	// differ), and a datagram server receives nothing. Concurrent reclaims
 	// of one path by the same user are serialised by a lock file in the
 	// user's private directory (see Names), which no other user can open.
+	// Where that directory cannot be had or its file system cannot lock,
+	// Listen reclaims without the lock: two listeners of the user that
+	// reclaim the same stale path at the same moment may then both
+	// succeed, the first one left without a socket file.
 	// Without Reclaim, a stale socket file fails Listen with an error that
 	// matches [os.ErrExist] and says so.
 	// Bare names always reclaim: their directory is private, so a stale
@@ -290,6 +294,9 @@ func (l *Listener) SyscallConn() (syscall.RawConn, error) {
 // Since the copy may go on serving in another process, File makes l leave
 // its socket file in place on Close, as [Listener.SetUnlinkOnClose](false)
 // does; call SetUnlinkOnClose(true) afterwards to have it removed again.
+// File and Close called at once agree: either File fails with an error
+// wrapping [net.ErrClosed], or it returns the copy and Close leaves the
+// file.
 //
 // On Windows a listener is a set of pipe instances rather than one handle,
 // and File returns an error satisfying errors.Is(err,
@@ -365,7 +372,13 @@ func FileListener(f *os.File) (*Listener, error) {
 // file the listener owns: the one it created, or, for a listener that did
 // not create one, the socket file at its path when SetUnlinkOnClose(true)
 // was called. A file that another listener has since put at the path is
-// never removed. SetUnlinkOnClose has no effect on a Linux abstract socket,
+// never removed. On Linux SetUnlinkOnClose(true) on such a listener asks
+// the kernel which file its socket is bound to (sock_diag) and takes the
+// file at the path only if it is that one. Elsewhere, and where the kernel
+// cannot say (no unix_diag, another network namespace), it takes whatever
+// socket file is at the path at the time: call it while the path is known
+// to hold the listener's own, as in the handoff at [FileListener], where
+// the predecessor has not removed it. SetUnlinkOnClose has no effect on a Linux abstract socket,
 // which has no file, on Windows, where pipes have none, or after Close.
 func (l *Listener) SetUnlinkOnClose(unlink bool) {
 	if l.ok() {
@@ -856,12 +869,12 @@ func (c *Conn) PeerCred() (*Cred, error) {
 // PeerProcess returns a handle to the process at the other end: the one
 // that made the connection (for an accepted connection) or that made the
 // listening socket listen (for a dialed one; for a socket-activated
-// service that is the service manager), as the kernel recorded it then. Unlike the PID in
-// [Conn.PeerCred], the handle can never come to name another process: if
-// the peer exits and its PID is reused, [Process.Alive] reports false,
-// [Process.Wait] returns and [Process.Signal] fails with
-// [os.ErrProcessDone], whatever now runs under the PID. The caller must
-// close the handle.
+// service that is the service manager), as the kernel recorded it then.
+// Unlike the PID in [Conn.PeerCred], the handle can never come to name
+// another process: if the peer exits and its PID is reused,
+// [Process.Alive] reports false, [Process.Wait] returns and
+// [Process.Signal] fails with [os.ErrProcessDone], whatever now runs under
+// the PID. The caller must close the handle.
 //
 // It uses SO_PEERPIDFD, Linux 6.5 and later. A peer that has already
 // exited gives a handle that reports it gone (Linux 6.16 and later) or an
@@ -890,7 +903,13 @@ func (c *Conn) PeerProcess() (*Process, error) {
 // kernel attached no sender (a sender that had been reaped before Linux
 // 6.16). Files sent with the data are closed; use [Conn.RecvFiles] for
 // those. Like RecvCred, the first call turns on SO_PASSCRED for the
-// connection. At the end of the connection RecvProcess returns [io.EOF].
+// connection; SO_PASSPIDFD is turned on for the call only, and left as it
+// was. On a stream connection an empty b reads nothing, as with Read, and
+// p is nil. If the kernel had to drop the handle for want of room (control
+// messages that another holder of the socket turned on, such as
+// SO_TIMESTAMP, taking the room with many files), the error wraps
+// [syscall.EMSGSIZE] and the data read is still reported in n. At the end
+// of the connection RecvProcess returns [io.EOF].
 //
 // It needs Linux 6.5 or later; elsewhere, and under emulators that do not
 // pass SO_PASSPIDFD through, it returns an error satisfying
@@ -1019,8 +1038,12 @@ func (c *Conn) SendFiles(b []byte, files ...*os.File) (int, error) {
 
 // RecvFiles reads data into b, as Read does (or as ReadMsg does on a
 // message-mode connection), and returns the files that arrived with it, at
-// most maxFiles of them. Received descriptors are close-on-exec. The caller
-// owns the files and must close them.
+// most maxFiles of them. Received descriptors are close-on-exec and above
+// 2, even in a process that has closed its standard descriptors (where the
+// kernel would put them in their place). The caller owns the files and
+// must close them. A process handle that the kernel attaches to the data
+// (SCM_PIDFD, if SO_PASSPIDFD is on for the socket) is closed; use
+// [Conn.RecvProcess] for that.
 //
 // One message carries at most a system-defined number of descriptors (253
 // on Linux), so any larger maxFiles, up to [math.MaxInt], means no limit;
@@ -1168,6 +1191,7 @@ var (
 // PacketConn is removed on Close, under the same check as a listener's.
 type PacketConn struct {
 	c         *Conn
+	closed    atomic.Bool // set before the socket is closed
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -1377,6 +1401,7 @@ func (p *PacketConn) Close() error {
 	}
 	err := error(net.ErrClosed)
 	p.closeOnce.Do(func() {
+		p.closed.Store(true)
 		p.c.removeBound()
 		p.closeErr = p.c.f.Close()
 		err = p.closeErr
@@ -1444,11 +1469,10 @@ func (p *PacketConn) File() (*os.File, error) {
 	if !p.ok() {
 		return nil, syscall.EINVAL
 	}
-	f, err := p.c.file()
+	f, err := p.c.fileKeep(&p.closed)
 	if err != nil {
 		return nil, p.c.opError("file", err)
 	}
-	p.c.setUnlinkOnClose(false)
 	return f, nil
 }
 
