@@ -90,6 +90,8 @@ vet-all:
 	echo "vet-all: $$n targets, $$f failed"; \
 	test "$$f" -eq 0
 
+# ARCH_TIMEOUT bounds each emulated test binary: an emulated CPU sharing
+# the machine with the rest of make ci runs many times slower than native.
 # ARCH_JOBS architectures are tested at once; much of each run waits on
 # child processes, so two share a 2-CPU machine well.
 ARCH_JOBS ?= $(VET_JOBS)
@@ -97,8 +99,10 @@ ARCH_JOBS ?= $(VET_JOBS)
 # test-arch runs the tests for each of ARCHES: natively where this kernel
 # runs that GOARCH, otherwise under qemu user emulation; the output names
 # the choice for each, and an architecture that can run neither way fails.
+ARCH_TIMEOUT ?= 15m
+
 test-arch:
-	@GO=$(GO) TIMEOUT=$(TIMEOUT) ARCH_JOBS=$(ARCH_JOBS) bash .ci/arch.sh test $(ARCHES)
+	@GO=$(GO) TIMEOUT=$(ARCH_TIMEOUT) ARCH_JOBS=$(ARCH_JOBS) bash .ci/arch.sh test $(ARCHES)
 
 # test-arch-probe checks test-arch's choice on a machine that cannot run
 # 386 binaries: the native run is made to fail with ENOEXEC (an ELF header
