@@ -62,18 +62,24 @@ type sysListener struct {
 	keep  bool       // SetUnlinkOnClose(false); guarded by unlinkMu
 }
 
+// sysConn is kept small: a server holds one per idle connection. State
+// that only some connections use is made on first use (rx, tx, spin) or
+// only for the sockets that need it (owned).
 type sysConn struct {
-	dgram bool     // a datagram socket, inside a PacketConn (msg is set too)
-	spin  spinConn // low-latency reads (performance section)
-	//lint:ignore U1000 empty where the platform has no splice
-	splicing             // per-platform state of ReadFrom and WriteTo
-	bound    boundFile   // a bound datagram socket's file
-	keep     bool        // SetUnlinkOnClose(false); guarded by unlinkMu
+	dgram    bool        // a datagram socket, inside a PacketConn (msg is set too)
 	passCred atomic.Bool // SO_PASSCRED is on
-	rxOnce   sync.Once
-	rx       *rxState
-	txOnce   sync.Once
-	tx       *txState
+	spin     spinConn    // low-latency reads (performance section)
+	//lint:ignore U1000 empty where the platform has no splice
+	splicing                         // per-platform state of ReadFrom and WriteTo
+	owned    *ownedFile              // a datagram socket's file; nil for others
+	rx       atomic.Pointer[rxState] // made on first use
+	tx       atomic.Pointer[txState] // made on first use
+}
+
+// ownedFile is the socket file a datagram socket may remove on Close.
+type ownedFile struct {
+	bound boundFile // the file it created, if any
+	keep  bool      // SetUnlinkOnClose(false); guarded by unlinkMu
 }
 
 // rxState carries a recvmsg call's arguments and results through the
@@ -114,54 +120,60 @@ type txState struct {
 }
 
 func (c *Conn) rxState() *rxState {
-	c.rxOnce.Do(func() {
-		rx := &rxState{}
-		rx.fn = func(fd uintptr) bool { return rx.spinner.step(fd, rx.try) }
-		rx.try = func(fd uintptr) bool {
-			for {
-				if rx.lockFork {
-					syscall.ForkLock.RLock()
-				}
-				if rx.wantFrom {
-					rx.n, rx.oobn, rx.flags, rx.sa, rx.err = syscall.Recvmsg(int(fd), rx.b, rx.oob, msgCmsgCloexec)
-				} else {
-					rx.n, rx.oobn, rx.flags, rx.err = recvmsgNoName(int(fd), rx.b, rx.oob, msgCmsgCloexec)
-				}
-				if rx.lockFork {
-					if rx.err == nil {
-						fds, _, _, _ := parseControl(rx.oob[:rx.oobn])
-						for _, fd := range fds {
-							syscall.CloseOnExec(fd)
-						}
-					}
-					syscall.ForkLock.RUnlock()
-				}
-				if rx.err == syscall.EINTR {
-					continue
-				}
-				return rx.err != syscall.EAGAIN
+	if rx := c.rx.Load(); rx != nil {
+		return rx
+	}
+	rx := &rxState{}
+	rx.fn = func(fd uintptr) bool { return rx.spinner.step(fd, rx.try) }
+	rx.try = func(fd uintptr) bool {
+		for {
+			if rx.lockFork {
+				syscall.ForkLock.RLock()
 			}
+			if rx.wantFrom {
+				rx.n, rx.oobn, rx.flags, rx.sa, rx.err = syscall.Recvmsg(int(fd), rx.b, rx.oob, msgCmsgCloexec)
+			} else {
+				rx.n, rx.oobn, rx.flags, rx.err = recvmsgNoName(int(fd), rx.b, rx.oob, msgCmsgCloexec)
+			}
+			if rx.lockFork {
+				if rx.err == nil {
+					fds, _, _, _ := parseControl(rx.oob[:rx.oobn])
+					for _, fd := range fds {
+						syscall.CloseOnExec(fd)
+					}
+				}
+				syscall.ForkLock.RUnlock()
+			}
+			if rx.err == syscall.EINTR {
+				continue
+			}
+			return rx.err != syscall.EAGAIN
 		}
-		c.rx = rx
-	})
-	return c.rx
+	}
+	if !c.rx.CompareAndSwap(nil, rx) {
+		return c.rx.Load()
+	}
+	return rx
 }
 
 func (c *Conn) txState() *txState {
-	c.txOnce.Do(func() {
-		tx := &txState{}
-		tx.fn = func(fd uintptr) bool {
-			for {
-				tx.n, tx.err = syscall.SendmsgN(int(fd), tx.b, tx.oob, tx.to, 0)
-				if tx.err == syscall.EINTR {
-					continue
-				}
-				return tx.err != syscall.EAGAIN
+	if tx := c.tx.Load(); tx != nil {
+		return tx
+	}
+	tx := &txState{}
+	tx.fn = func(fd uintptr) bool {
+		for {
+			tx.n, tx.err = syscall.SendmsgN(int(fd), tx.b, tx.oob, tx.to, 0)
+			if tx.err == syscall.EINTR {
+				continue
 			}
+			return tx.err != syscall.EAGAIN
 		}
-		c.tx = tx
-	})
-	return c.tx
+	}
+	if !c.tx.CompareAndSwap(nil, tx) {
+		return c.tx.Load()
+	}
+	return tx
 }
 
 // boundFile is a socket file created by bind, to be removed on Close if it
@@ -724,7 +736,27 @@ func (l *Listener) accept() (*Conn, error) {
 	if serr != nil {
 		return nil, os.NewSyscallError(acceptCall, serr)
 	}
-	return newConn(nfd, l.addr, &Addr{Net: l.addr.Net, Name: unnamed}, l.addr.Net == netUnixPacket)
+	return newConn(nfd, l.addr, unnamedPeer(l.addr.Net), l.addr.Net == netUnixPacket)
+}
+
+// Accepted connections share one remote address per network: it is the
+// same for all of them, and an idle connection should cost its server as
+// little as it can.
+var (
+	unnamedStream = &Addr{Net: "unix", Name: unnamed}
+	unnamedPacket = &Addr{Net: netUnixPacket, Name: unnamed}
+)
+
+// unnamedPeer returns the remote address of a connection accepted on a
+// listener of network nw.
+func unnamedPeer(nw string) *Addr {
+	switch nw {
+	case unnamedStream.Net:
+		return unnamedStream
+	case unnamedPacket.Net:
+		return unnamedPacket
+	}
+	return &Addr{Net: nw, Name: unnamed}
 }
 
 func (l *Listener) setDeadline(t time.Time) error { return l.f.SetReadDeadline(t) }
@@ -1330,7 +1362,11 @@ const netUnixgram = "unixgram"
 
 var errNoAddr = &argError{"no destination address", syscall.EINVAL}
 
-func (c *Conn) removeBound() { removeOwned(&c.bound, &c.keep) }
+func (c *Conn) removeBound() {
+	if c.owned != nil {
+		removeOwned(&c.owned.bound, &c.owned.keep)
+	}
+}
 
 var errUnnamed = &argError{"the address is unnamed: an unnamed socket cannot be sent to", syscall.EINVAL}
 
@@ -1376,7 +1412,7 @@ func newPacketConn(fd int, laddr, raddr *Addr, bound boundFile) (*PacketConn, er
 		return nil, err
 	}
 	p := &PacketConn{c: c}
-	p.c.msg, p.c.dgram, p.c.bound = true, true, bound
+	p.c.msg, p.c.dgram, p.c.owned = true, true, &ownedFile{bound: bound}
 	return p, nil
 }
 
@@ -2154,7 +2190,11 @@ func setOwned(b *boundFile, keep *bool, unlink bool, path string) {
 
 func (l *Listener) setUnlinkOnClose(unlink bool) { setOwned(&l.bound, &l.keep, unlink, l.addr.Name) }
 
-func (c *Conn) setUnlinkOnClose(unlink bool) { setOwned(&c.bound, &c.keep, unlink, c.laddr.Name) }
+func (c *Conn) setUnlinkOnClose(unlink bool) {
+	if c.owned != nil {
+		setOwned(&c.owned.bound, &c.owned.keep, unlink, c.laddr.Name)
+	}
+}
 
 func (l *Listener) file() (*os.File, error) {
 	nfd, err := dupCloexec(l.rc)

@@ -654,7 +654,8 @@ func (c *Conn) LocalAddr() net.Addr {
 
 // RemoteAddr returns the remote address: the dialed name on a dialed
 // connection, an unnamed address (Name "") on an accepted one, since
-// clients are normally unnamed.
+// clients are normally unnamed. Connections may share the *Addr: treat it
+// as read-only.
 func (c *Conn) RemoteAddr() net.Addr {
 	if !c.ok() {
 		return nil
