@@ -22,18 +22,9 @@ func init() {
 	helpers["idle-server"] = helperIdleServer
 }
 
-// loadImpls are the implementations the load benchmarks compare: the
-// listener (in the benchmark) and the dialers (in the child) are both ipc's
-// or both net's.
+// loadImpls are the implementations the load benchmarks compare: ipc's
+// Listener and net.UnixListener.
 var loadImpls = []string{"ipc", "net"}
-
-// loadDial connects to path with implementation impl.
-func loadDial(impl, path string) (net.Conn, error) {
-	if impl == "ipc" && os.Getenv("TMPNETDIAL") == "" {
-		return ipc.Dial(path)
-	}
-	return net.Dial("unix", path)
-}
 
 // loadListen listens on path with implementation impl.
 func loadListen(impl, path string) (net.Listener, error) {
@@ -43,65 +34,60 @@ func loadListen(impl, path string) (net.Listener, error) {
 	return net.Listen("unix", path)
 }
 
-// helperLoadDialer connects to the path args[1] with implementation
-// args[0]. Mode args[2]:
-//
-//   - "churn": for every count n read from standard input, args[3]
-//     goroutines together make n connections, each dialled, read to EOF
-//     (the server closes it after Accept) and closed; then it prints "done".
+// helperLoadDialer connects to the path args[0] with net.Dial, the same
+// client for either listener. For every count n read from standard input,
+// args[1] goroutines together make n connections, each dialled, read to
+// EOF (the server closes it after Accept) and closed; then it prints
+// "done". At most args[1] connections wait in the listener's queue, so
+// net.Dial never meets a full one (where it fails with EAGAIN).
 func helperLoadDialer(args []string) int {
-	impl, path, mode := args[0], args[1], args[2]
-	k, err := strconv.Atoi(args[3])
+	path := args[0]
+	k, err := strconv.Atoi(args[1])
 	if err != nil {
 		fmt.Println("error:", err)
 		return 1
 	}
 	fmt.Println("ready")
 	in := bufio.NewScanner(os.Stdin)
-	switch mode {
-	case "churn":
-		for in.Scan() {
-			n, err := strconv.Atoi(in.Text())
-			if err != nil {
-				fmt.Println("error:", err)
-				return 1
-			}
-			var wg sync.WaitGroup
-			errs := make(chan error, k)
-			for g := range k {
-				share := n / k
-				if g < n%k {
-					share++
-				}
-				wg.Go(func() {
-					var one [1]byte
-					for range share {
-						c, err := loadDial(impl, path)
-						if err != nil {
-							errs <- err
-							return
-						}
-						_, err = c.Read(one[:])
-						c.Close()
-						if err != io.EOF {
-							errs <- fmt.Errorf("read after accept: %v; want EOF", err)
-							return
-						}
-					}
-				})
-			}
-			wg.Wait()
-			close(errs)
-			if err := <-errs; err != nil {
-				fmt.Println("error:", err)
-				return 1
-			}
-			fmt.Println("done")
+	for in.Scan() {
+		n, err := strconv.Atoi(in.Text())
+		if err != nil {
+			fmt.Println("error:", err)
+			return 1
 		}
-		return 0
+		var wg sync.WaitGroup
+		errs := make(chan error, k)
+		for g := range k {
+			share := n / k
+			if g < n%k {
+				share++
+			}
+			wg.Go(func() {
+				var one [1]byte
+				for range share {
+					c, err := net.Dial("unix", path)
+					if err != nil {
+						errs <- err
+						return
+					}
+					_, err = c.Read(one[:])
+					c.Close()
+					if err != io.EOF {
+						errs <- fmt.Errorf("read after accept: %v; want EOF", err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		if err := <-errs; err != nil {
+			fmt.Println("error:", err)
+			return 1
+		}
+		fmt.Println("done")
 	}
-	fmt.Println("error: unknown mode", mode)
-	return 1
+	return 0
 }
 
 // loadChild starts the load-dialer helper and waits for its "ready".
@@ -117,8 +103,8 @@ func loadChild(b *testing.B, args ...string) *child {
 // in a child process connect as fast as the listener lets them, each
 // waiting for the server to close a connection before it makes the next,
 // so that at most 16 are in the queue. One op is one connection accepted
-// and closed; conns/s is the rate. ipc's listener and dialer against
-// net.UnixListener and net.Dial.
+// and closed; conns/s is the rate. ipc's Listener against
+// net.UnixListener, with net.Dial as the client of both.
 func BenchmarkAccept(b *testing.B) {
 	const dialers = 16
 	for _, impl := range loadImpls {
@@ -129,7 +115,7 @@ func BenchmarkAccept(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer ln.Close()
-			c := loadChild(b, impl, path, "churn", strconv.Itoa(dialers))
+			c := loadChild(b, path, strconv.Itoa(dialers))
 			b.ReportAllocs()
 			b.ResetTimer()
 			fmt.Fprintln(c.stdin, b.N)
