@@ -275,3 +275,59 @@ func heapAndStacks() (heap, stack int64) {
 	runtime.ReadMemStats(&m)
 	return int64(m.HeapAlloc), int64(m.StackInuse)
 }
+
+// TestIdleConnCost accepts 1,000 connections on an ipc Listener and on a
+// net.UnixListener and compares the Go heap each accepted connection keeps
+// alive: ipc's may be at most 5% larger than net's (a connection that
+// costs its server more than the standard library's is a regression for
+// servers holding many idle clients; BenchmarkIdleConns has the full
+// figure, goroutine included). The clients are raw sockets, which cost
+// the heap nothing.
+func TestIdleConnCost(t *testing.T) {
+	const n = 1000
+	cost := map[string]float64{}
+	for _, impl := range loadImpls {
+		path := sockPath(t)
+		ln, err := loadListen(impl, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns := make([]net.Conn, 0, n)
+		clients := make([]int, 0, n)
+		// One connection first, so that lazily made state is there
+		// before the first measurement.
+		accept := func() {
+			fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			clients = append(clients, fd)
+			if err := syscall.Connect(fd, &syscall.SockaddrUnix{Name: path}); err != nil {
+				t.Fatal(err)
+			}
+			c, err := ln.Accept()
+			if err != nil {
+				t.Fatal(err)
+			}
+			conns = append(conns, c)
+		}
+		accept()
+		heap0, _ := heapAndStacks()
+		for range n {
+			accept()
+		}
+		heap1, _ := heapAndStacks()
+		cost[impl] = float64(heap1-heap0) / n
+		for _, c := range conns {
+			c.Close()
+		}
+		for _, fd := range clients {
+			syscall.Close(fd)
+		}
+		ln.Close()
+	}
+	t.Logf("heap per accepted connection: ipc %.0f B, net %.0f B", cost["ipc"], cost["net"])
+	if cost["ipc"] > 1.05*cost["net"] {
+		t.Errorf("an accepted ipc connection keeps %.0f bytes of heap; net's %.0f", cost["ipc"], cost["net"])
+	}
+}
