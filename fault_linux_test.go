@@ -63,8 +63,11 @@ func processCPU() time.Duration {
 // matching EMFILE, leaks nothing and works once descriptors are free.
 // args[0] is the operation: "accept" (on a listener of its own, with a
 // connection from the test waiting at args[1]), "dial" (to the test's
-// listener at args[1]) or "pipe". It prints "ok" and the CPU time the
-// failing calls used, or what went wrong.
+// listener at args[1]), "pipe" or "recvfiles" (two descriptors sent over a
+// connection pair made before the table filled up: the kernel cannot
+// install them, and RecvFiles reports an error matching EMSGSIZE and
+// returns no file). It prints "ok", the CPU time the failing calls used
+// and the last error, or what went wrong.
 func helperEMFILE(args []string) int {
 	op := args[0]
 	fail := func(format string, a ...any) int {
@@ -85,6 +88,17 @@ func helperEMFILE(args []string) int {
 			return fail("stdin: %v", err)
 		}
 	}
+	var a, b *ipc.Conn
+	var pr, pw *os.File
+	if op == "recvfiles" {
+		var err error
+		if a, b, err = ipc.ConnPair(false); err != nil {
+			return fail("%v", err)
+		}
+		if pr, pw, err = ipc.Pipe(); err != nil {
+			return fail("%v", err)
+		}
+	}
 	spare, err := fillFDTable(64)
 	if err != nil {
 		return fail("filling the table: %v", err)
@@ -101,6 +115,16 @@ func helperEMFILE(args []string) int {
 			_, callErr = ipc.Dial(args[1])
 		case "pipe":
 			_, _, callErr = ipc.Pipe()
+		case "recvfiles":
+			if _, err := a.SendFiles([]byte("x"), pr, pw); err != nil {
+				return fail("SendFiles: %v", err)
+			}
+			var files []*os.File
+			_, files, _, callErr = b.RecvFiles(make([]byte, 1), 4)
+			if len(files) != 0 || callErr == nil {
+				return fail("RecvFiles with a full table: %d files, %v; want none and an error", len(files), callErr)
+			}
+			continue
 		}
 		if !errors.Is(callErr, syscall.EMFILE) {
 			return fail("%s with a full table: %v; want EMFILE", op, callErr)
@@ -117,6 +141,11 @@ func helperEMFILE(args []string) int {
 		var se *os.SyscallError
 		if !errors.As(callErr, &se) {
 			return fail("pipe: %T %v; want *os.SyscallError", callErr, callErr)
+		}
+	case "recvfiles":
+		var oe *net.OpError
+		if !errors.As(callErr, &oe) || !errors.Is(callErr, syscall.EMSGSIZE) {
+			return fail("recvfiles: %T %v; want *net.OpError matching EMSGSIZE", callErr, callErr)
 		}
 	}
 	if n := countOpen(); n != full {
@@ -149,8 +178,19 @@ func helperEMFILE(args []string) int {
 		}
 		r.Close()
 		w.Close()
+	case "recvfiles":
+		if _, err := a.SendFiles([]byte("x"), pr, pw); err != nil {
+			return fail("SendFiles: %v", err)
+		}
+		_, files, _, err := b.RecvFiles(make([]byte, 1), 4)
+		if err != nil || len(files) != 2 {
+			return fail("RecvFiles once descriptors were free: %d files, %v", len(files), err)
+		}
+		for _, f := range files {
+			f.Close()
+		}
 	}
-	fmt.Printf("ok %d %v\n", tries, cpu)
+	fmt.Printf("ok %d %v %v\n", tries, cpu, callErr)
 	return 0
 }
 
@@ -168,13 +208,14 @@ func countOpen() int {
 	return n
 }
 
-// TestFaultEMFILE runs Accept, Dial and Pipe in a child whose descriptor
-// table is full: each of 1,000 calls fails at once with an error matching
-// EMFILE (so a server's accept loop sees the condition rather than a
-// spinning or hanging call), no descriptor leaks, and the same call works
-// as soon as descriptors are free, on the same listener.
+// TestFaultEMFILE runs Accept, Dial, Pipe and RecvFiles in a child whose
+// descriptor table is full: each of 1,000 calls fails at once with an
+// error matching EMFILE (EMSGSIZE for RecvFiles, see helperEMFILE), so a
+// server's accept loop sees the condition rather than a spinning or
+// hanging call; no descriptor leaks, and the same call works as soon as
+// descriptors are free, on the same listener or connection.
 func TestFaultEMFILE(t *testing.T) {
-	for _, op := range []string{"accept", "dial", "pipe"} {
+	for _, op := range []string{"accept", "dial", "pipe", "recvfiles"} {
 		t.Run(op, func(t *testing.T) {
 			path := sockPath(t)
 			var cmd = helperCommand(t, "emfile", op, path)
@@ -211,7 +252,7 @@ func TestFaultEMFILE(t *testing.T) {
 			if !strings.HasPrefix(line, "ok ") {
 				t.Fatal(line)
 			}
-			t.Logf("%s: %s (calls, CPU time of all failing calls)", op, line)
+			t.Logf("%s: %s (calls, CPU time of all the failing calls, last error)", op, line)
 			c.finish()
 		})
 	}
