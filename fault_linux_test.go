@@ -512,7 +512,8 @@ func helperStreamSink(args []string) int {
 
 // TestFaultDeadlineStorm streams 32 MiB from a child and 32 MiB to another
 // child while a goroutine moves the read and write deadlines as fast as it
-// can, each to a random point within 50 µs (many pass mid-call). Every
+// can, each to a random point within 50 µs (many pass mid-call), and
+// another sends SIGURG to all three processes as fast as it can. Every
 // timeout is retried from where the call stopped. No byte may be lost,
 // duplicated or changed: the test checks the data read against the
 // pattern, and the sink child reports the SHA-256 of what it got.
@@ -546,6 +547,25 @@ func TestFaultDeadlineStorm(t *testing.T) {
 			in.SetReadDeadline(time.Now().Add(d))
 			out.SetWriteDeadline(time.Now().Add(d))
 			moves++
+		}
+	})
+
+	// A signal storm at the same time: SIGURG, which every Go program
+	// takes (the runtime's own preemption signal) and which interrupts
+	// system calls, to this process and both children, without pause.
+	var signals int64
+	storms.Go(func() {
+		pids := []int{os.Getpid(), src.cmd.Process.Pid, sink.cmd.Process.Pid}
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			for _, pid := range pids {
+				syscall.Kill(pid, syscall.SIGURG)
+			}
+			signals++
 		}
 	})
 
@@ -623,7 +643,7 @@ func TestFaultDeadlineStorm(t *testing.T) {
 	if got, want := strings.TrimSpace(line), hex.EncodeToString(h.Sum(nil)); got != want {
 		t.Errorf("sink read SHA-256 %s; sent %s", got, want)
 	}
-	t.Logf("%d deadline moves; %d read and %d write timeouts retried", moves, timeouts[0], timeouts[1])
+	t.Logf("%d deadline moves, %d rounds of 3 signals; %d read and %d write timeouts retried", moves, signals, timeouts[0], timeouts[1])
 	src.finish()
 	sink.finish()
 }
