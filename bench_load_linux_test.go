@@ -327,6 +327,9 @@ func TestIdleConnCost(t *testing.T) {
 		ln.Close()
 	}
 	t.Logf("heap per accepted connection: ipc %.0f B, net %.0f B", cost["ipc"], cost["net"])
+	if raceEnabled {
+		return // the race detector's instrumentation changes the sizes
+	}
 	if cost["ipc"] > 1.05*cost["net"] {
 		t.Errorf("an accepted ipc connection keeps %.0f bytes of heap; net's %.0f", cost["ipc"], cost["net"])
 	}
