@@ -65,7 +65,7 @@ func processCPU() time.Duration {
 // connection from the test waiting at args[1]), "dial" (to the test's
 // listener at args[1]), "pipe" or "recvfiles" (two descriptors sent over a
 // connection pair made before the table filled up: the kernel cannot
-// install them, and RecvFiles reports an error matching EMSGSIZE and
+// install them, and RecvFiles reports an error matching EMFILE and
 // returns no file). It prints "ok", the CPU time the failing calls used
 // and the last error, or what went wrong.
 func helperEMFILE(args []string) int {
@@ -144,8 +144,8 @@ func helperEMFILE(args []string) int {
 		}
 	case "recvfiles":
 		var oe *net.OpError
-		if !errors.As(callErr, &oe) || !errors.Is(callErr, syscall.EMSGSIZE) {
-			return fail("recvfiles: %T %v; want *net.OpError matching EMSGSIZE", callErr, callErr)
+		if !errors.As(callErr, &oe) || !errors.Is(callErr, syscall.EMFILE) {
+			return fail("recvfiles: %T %v; want *net.OpError matching EMFILE", callErr, callErr)
 		}
 	}
 	if n := countOpen(); n != full {
@@ -210,8 +210,7 @@ func countOpen() int {
 
 // TestFaultEMFILE runs Accept, Dial, Pipe and RecvFiles in a child whose
 // descriptor table is full: each of 1,000 calls fails at once with an
-// error matching EMFILE (EMSGSIZE for RecvFiles, see helperEMFILE), so a
-// server's accept loop sees the condition rather than a spinning or
+// error matching EMFILE, so a server's accept loop sees the condition rather than a spinning or
 // hanging call; no descriptor leaks, and the same call works as soon as
 // descriptors are free, on the same listener or connection.
 func TestFaultEMFILE(t *testing.T) {

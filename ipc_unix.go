@@ -1020,6 +1020,14 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int
 	}
 	truncated = c.msg && flags&syscall.MSG_TRUNC != 0
 	switch {
+	case flags&syscall.MSG_CTRUNC != 0 && maxFiles >= 0 && oobn+syscall.CmsgSpace(4) <= len(oob):
+		// Truncated with room to spare: the buffer holds the most
+		// descriptors one message carries, so the kernel could not install
+		// the others in this process, whose descriptor table is full. It
+		// does not say how many it dropped.
+		closeFDs(fds)
+		return n, nil, truncated, &argError{"descriptors lost: the descriptor table is full; " +
+			strconv.Itoa(len(fds)) + " received were closed, the rest were dropped by the kernel", syscall.EMFILE}
 	case flags&syscall.MSG_CTRUNC != 0 && maxFiles >= 0, !ok:
 		closeFDs(fds)
 		return n, nil, truncated, &argError{"control data truncated: " + strconv.Itoa(len(fds)) +
