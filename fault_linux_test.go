@@ -4,6 +4,7 @@ package ipc_test
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -260,10 +261,12 @@ func TestFaultEMFILE(t *testing.T) {
 // helperKillPeer connects to the test's listener at args[1] and, for mode
 // args[0]: "write" writes without end; "read" reads one byte and then
 // nothing more; "sendfiles" sends a pipe end with each message without
-// end. It prints "dialled" once connected and is then killed.
+// end; "message" (in message mode) writes 4 KiB messages without end;
+// "relay" is "write" for a test that relays with splice. It prints
+// "dialled" once connected and is then killed.
 func helperKillPeer(args []string) int {
 	mode, path := args[0], args[1]
-	c, err := ipc.Dial(path)
+	c, err := (&ipc.Dialer{Message: mode == "message"}).DialContext(context.Background(), path)
 	if err != nil {
 		fmt.Println("error:", err)
 		return 1
@@ -271,9 +274,15 @@ func helperKillPeer(args []string) int {
 	fmt.Println("dialled")
 	buf := make([]byte, 64<<10)
 	switch mode {
-	case "write":
+	case "write", "relay":
 		for {
 			if _, err := c.Write(buf); err != nil {
+				return 1
+			}
+		}
+	case "message":
+		for {
+			if _, err := c.WriteMsg(buf[:4096]); err != nil {
 				return 1
 			}
 		}
@@ -297,17 +306,22 @@ func helperKillPeer(args []string) int {
 }
 
 // TestFaultPeerKilled kills the peer with SIGKILL while the test writes to
-// it, reads from it, or receives descriptors from it: the test's side gets
-// the data sent before the kill and then EOF, or an error matching EPIPE
-// or ECONNRESET; nothing hangs, no signal kills the test, and no
-// descriptor is left behind (the received ones closed by the test).
+// it, reads from it, reads its messages, receives descriptors from it, or
+// relays its stream into a pipe with splice: the test's side gets the data
+// sent before the kill and then EOF, or an error matching EPIPE or
+// ECONNRESET; whole messages only; nothing hangs, no signal kills the
+// test, and no descriptor is left behind (the received ones closed by the
+// test).
 func TestFaultPeerKilled(t *testing.T) {
-	for _, mode := range []string{"write", "read", "sendfiles"} {
+	for _, mode := range []string{"write", "read", "sendfiles", "message", "relay"} {
 		t.Run(mode, func(t *testing.T) {
 			pollerUp(t)
+			if mode == "relay" {
+				warmSplice(t)
+			}
 			fds := countFDs(t)
 			path := sockPath(t)
-			ln := listen(t, path)
+			ln := listenMsg(t, path, mode == "message")
 			c, line := startChild(t, helperCommand(t, "kill-peer", mode, path))
 			if line != "dialled" {
 				t.Fatal(line)
@@ -351,6 +365,45 @@ func TestFaultPeerKilled(t *testing.T) {
 				if !errors.As(err, &oe) || !errors.Is(err, syscall.EPIPE) && !errors.Is(err, syscall.ECONNRESET) {
 					t.Fatalf("write to a killed reader: %v; want *net.OpError matching EPIPE or ECONNRESET", err)
 				}
+			case "message":
+				b := make([]byte, 8192)
+				if _, _, err := conn.ReadMsg(b); err != nil {
+					t.Fatal(err)
+				}
+				c.cmd.Process.Kill()
+				c.cmd.Wait()
+				for {
+					n, truncated, err := conn.ReadMsg(b)
+					if err == io.EOF || errors.Is(err, syscall.ECONNRESET) {
+						break
+					}
+					if err != nil || n != 4096 || truncated {
+						t.Fatalf("ReadMsg from a killed writer: %d bytes, truncated %v, %v; want whole 4096-byte messages, then EOF", n, truncated, err)
+					}
+				}
+			case "relay":
+				// The relay runs in a goroutine into a pipe drained here;
+				// the child is killed once data has flowed through it.
+				r, w, err := ipc.Pipe()
+				if err != nil {
+					t.Fatal(err)
+				}
+				relayed := make(chan error, 1)
+				go func() {
+					_, err := conn.WriteTo(w)
+					w.Close()
+					relayed <- err
+				}()
+				if _, err := io.ReadFull(r, make([]byte, 1)); err != nil {
+					t.Fatal(err)
+				}
+				c.cmd.Process.Kill()
+				c.cmd.Wait()
+				io.Copy(io.Discard, r) // to EOF: the relay has ended
+				r.Close()
+				if err := <-relayed; err != nil && !errors.Is(err, syscall.ECONNRESET) {
+					t.Fatalf("relay from a killed writer: %v; want the end of the stream or ECONNRESET", err)
+				}
 			case "sendfiles":
 				b := make([]byte, 16)
 				_, files, _, err := conn.RecvFiles(b, 4)
@@ -379,6 +432,30 @@ func TestFaultPeerKilled(t *testing.T) {
 				t.Errorf("descriptors: %d before, %d after", fds, got)
 			}
 		})
+	}
+}
+
+// warmSplice runs one splice copy, so that the internal pipe the package
+// keeps for the next one (a free list of at most four) is open before a
+// test counts descriptors.
+func warmSplice(t *testing.T) {
+	t.Helper()
+	a, b, err := ipc.ConnPair(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	defer b.Close()
+	r, w, err := ipc.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	b.Write([]byte("x"))
+	b.CloseWrite()
+	if _, err := a.WriteTo(w); err != nil {
+		t.Fatal(err)
 	}
 }
 
