@@ -8,8 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/ipcgo/ipc"
@@ -176,4 +179,49 @@ func TestSquatting(t *testing.T) {
 		}
 		ln.Close()
 	})
+}
+
+// TestSocketSwappedAfterBind replaces the socket file, right after bind
+// and before the mode is set, with a symbolic link to another file, as a
+// user with write access to the directory could: Listen must never change
+// that file's mode, must fail with an error saying the file was replaced
+// (no client could reach the socket), and must leave the link alone, as
+// it is not the listener's to remove.
+func TestSocketSwappedAfterBind(t *testing.T) {
+	dir := filepath.Dir(sockPath(t))
+	path := filepath.Join(dir, "s")
+	victim := filepath.Join(dir, "victim")
+	if err := os.WriteFile(victim, []byte("secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Umask(syscall.Umask(0o077)) // the mode then needs a chmod after bind
+	restore := ipc.SetBoundHook(func(p string) {
+		if p != path {
+			return
+		}
+		os.Remove(p)
+		if err := os.Symlink(victim, p); err != nil {
+			t.Error(err)
+		}
+	})
+	defer restore()
+	ln, err := (&ipc.ListenConfig{Mode: 0o666}).Listen(context.Background(), path)
+	if err == nil {
+		ln.Close()
+		t.Fatal("Listen succeeded with its socket file replaced; no client can reach it")
+	}
+	var oe *net.OpError
+	if !errors.As(err, &oe) || !strings.Contains(err.Error(), "replaced") {
+		t.Errorf("Listen with the socket swapped for a link: %v; want a *net.OpError saying the file was replaced", err)
+	}
+	if fi, err := os.Lstat(path); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link at the socket's path: %v, %v; want it left alone, as it is not the listener's", fi, err)
+	}
+	fi, err := os.Stat(victim)
+	if err != nil {
+		t.Fatalf("the link's target: %v", err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("the link's target has mode %v; want it untouched at 0600", fi.Mode().Perm())
+	}
 }

@@ -426,6 +426,12 @@ func (b *boundFile) bind(ctx context.Context, fd int, sn sockName, mode uint32, 
 	if err := syscall.Lstat(sn.path, &st); err != nil {
 		return &os.PathError{Op: "lstat", Path: sn.path, Err: err}
 	}
+	if st.Mode&syscall.S_IFMT != syscall.S_IFSOCK {
+		// Someone who may write to the directory replaced the socket
+		// file between bind and now. What is there is not ours: leave
+		// it, and give up, since no client could reach this socket.
+		return &os.PathError{Op: "lstat", Path: sn.path, Err: errSwapped}
+	}
 	*b = boundFile{sn.path, uint64(st.Dev), uint64(st.Ino)}
 	if mode != 0 && uint32(st.Mode)&0o777 != mode {
 		// The umask took bits that the mode grants (or presetMode could
@@ -441,6 +447,8 @@ func (b *boundFile) bind(ctx context.Context, fd int, sn sockName, mode uint32, 
 	}
 	return nil
 }
+
+var errSwapped = errors.New("socket file was replaced by another file right after bind")
 
 // testHookBound, if set, runs right after a socket file is bound.
 var testHookBound func(path string)
