@@ -218,9 +218,8 @@ func TestFaultEMFILE(t *testing.T) {
 	for _, op := range []string{"accept", "dial", "pipe", "recvfiles"} {
 		t.Run(op, func(t *testing.T) {
 			path := sockPath(t)
-			var cmd = helperCommand(t, "emfile", op, path)
-			switch op {
-			case "dial":
+			cmd := helperCommand(t, "emfile", op, path)
+			if op == "dial" {
 				ln := listen(t, path)
 				go func() {
 					for {
