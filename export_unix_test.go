@@ -50,10 +50,11 @@ func SetBoundHook(f func(path string)) (restore func()) {
 // RecvBufCap returns the capacity of c's control buffer for RecvFiles, 0
 // before the first RecvFiles.
 func RecvBufCap(c *Conn) int {
-	if c.rx == nil {
+	rx := c.rx.Load()
+	if rx == nil {
 		return 0
 	}
-	return cap(c.rx.big)
+	return cap(rx.big)
 }
 
 // MaxFilesPerMsg is the most descriptors one message carries here.

@@ -62,18 +62,24 @@ type sysListener struct {
 	keep  bool       // SetUnlinkOnClose(false); guarded by unlinkMu
 }
 
+// sysConn is kept small: a server holds one per idle connection. State
+// that only some connections use is made on first use (rx, tx, spin) or
+// only for the sockets that need it (owned).
 type sysConn struct {
-	dgram bool     // a datagram socket, inside a PacketConn (msg is set too)
-	spin  spinConn // low-latency reads (performance section)
-	//lint:ignore U1000 empty where the platform has no splice
-	splicing             // per-platform state of ReadFrom and WriteTo
-	bound    boundFile   // a bound datagram socket's file
-	keep     bool        // SetUnlinkOnClose(false); guarded by unlinkMu
+	dgram    bool        // a datagram socket, inside a PacketConn (msg is set too)
 	passCred atomic.Bool // SO_PASSCRED is on
-	rxOnce   sync.Once
-	rx       *rxState
-	txOnce   sync.Once
-	tx       *txState
+	spin     spinConn    // low-latency reads (performance section)
+	//lint:ignore U1000 empty where the platform has no splice
+	splicing                         // per-platform state of ReadFrom and WriteTo
+	owned    *ownedFile              // a datagram socket's file; nil for others
+	rx       atomic.Pointer[rxState] // made on first use
+	tx       atomic.Pointer[txState] // made on first use
+}
+
+// ownedFile is the socket file a datagram socket may remove on Close.
+type ownedFile struct {
+	bound boundFile // the file it created, if any
+	keep  bool      // SetUnlinkOnClose(false); guarded by unlinkMu
 }
 
 // rxState carries a recvmsg call's arguments and results through the
@@ -114,54 +120,60 @@ type txState struct {
 }
 
 func (c *Conn) rxState() *rxState {
-	c.rxOnce.Do(func() {
-		rx := &rxState{}
-		rx.fn = func(fd uintptr) bool { return rx.spinner.step(fd, rx.try) }
-		rx.try = func(fd uintptr) bool {
-			for {
-				if rx.lockFork {
-					syscall.ForkLock.RLock()
-				}
-				if rx.wantFrom {
-					rx.n, rx.oobn, rx.flags, rx.sa, rx.err = syscall.Recvmsg(int(fd), rx.b, rx.oob, msgCmsgCloexec)
-				} else {
-					rx.n, rx.oobn, rx.flags, rx.err = recvmsgNoName(int(fd), rx.b, rx.oob, msgCmsgCloexec)
-				}
-				if rx.lockFork {
-					if rx.err == nil {
-						ctl, _ := parseControl(rx.oob[:rx.oobn])
-						for _, fd := range ctl.fds {
-							syscall.CloseOnExec(fd)
-						}
-					}
-					syscall.ForkLock.RUnlock()
-				}
-				if rx.err == syscall.EINTR {
-					continue
-				}
-				return rx.err != syscall.EAGAIN
+	if rx := c.rx.Load(); rx != nil {
+		return rx
+	}
+	rx := &rxState{}
+	rx.fn = func(fd uintptr) bool { return rx.spinner.step(fd, rx.try) }
+	rx.try = func(fd uintptr) bool {
+		for {
+			if rx.lockFork {
+				syscall.ForkLock.RLock()
 			}
+			if rx.wantFrom {
+				rx.n, rx.oobn, rx.flags, rx.sa, rx.err = syscall.Recvmsg(int(fd), rx.b, rx.oob, msgCmsgCloexec)
+			} else {
+				rx.n, rx.oobn, rx.flags, rx.err = recvmsgNoName(int(fd), rx.b, rx.oob, msgCmsgCloexec)
+			}
+			if rx.lockFork {
+				if rx.err == nil {
+					ctl, _ := parseControl(rx.oob[:rx.oobn])
+					for _, fd := range ctl.fds {
+						syscall.CloseOnExec(fd)
+					}
+				}
+				syscall.ForkLock.RUnlock()
+			}
+			if rx.err == syscall.EINTR {
+				continue
+			}
+			return rx.err != syscall.EAGAIN
 		}
-		c.rx = rx
-	})
-	return c.rx
+	}
+	if !c.rx.CompareAndSwap(nil, rx) {
+		return c.rx.Load()
+	}
+	return rx
 }
 
 func (c *Conn) txState() *txState {
-	c.txOnce.Do(func() {
-		tx := &txState{}
-		tx.fn = func(fd uintptr) bool {
-			for {
-				tx.n, tx.err = syscall.SendmsgN(int(fd), tx.b, tx.oob, tx.to, 0)
-				if tx.err == syscall.EINTR {
-					continue
-				}
-				return tx.err != syscall.EAGAIN
+	if tx := c.tx.Load(); tx != nil {
+		return tx
+	}
+	tx := &txState{}
+	tx.fn = func(fd uintptr) bool {
+		for {
+			tx.n, tx.err = syscall.SendmsgN(int(fd), tx.b, tx.oob, tx.to, 0)
+			if tx.err == syscall.EINTR {
+				continue
 			}
+			return tx.err != syscall.EAGAIN
 		}
-		c.tx = tx
-	})
-	return c.tx
+	}
+	if !c.tx.CompareAndSwap(nil, tx) {
+		return c.tx.Load()
+	}
+	return tx
 }
 
 // boundFile is a socket file created by bind, to be removed on Close if it
@@ -417,6 +429,12 @@ func (b *boundFile) bind(ctx context.Context, fd int, sn sockName, mode uint32, 
 	if err := syscall.Lstat(sn.path, &st); err != nil {
 		return &os.PathError{Op: "lstat", Path: sn.path, Err: err}
 	}
+	if st.Mode&syscall.S_IFMT != syscall.S_IFSOCK {
+		// Someone who may write to the directory replaced the socket
+		// file between bind and now. What is there is not ours: leave
+		// it, and give up, since no client could reach this socket.
+		return &os.PathError{Op: "lstat", Path: sn.path, Err: errSwapped}
+	}
 	*b = boundFile{sn.path, uint64(st.Dev), uint64(st.Ino)}
 	if mode != 0 && uint32(st.Mode)&0o777 != mode {
 		// The umask took bits that the mode grants (or presetMode could
@@ -432,6 +450,8 @@ func (b *boundFile) bind(ctx context.Context, fd int, sn sockName, mode uint32, 
 	}
 	return nil
 }
+
+var errSwapped = errors.New("socket file was replaced by another file right after bind")
 
 // testHookBound, if set, runs right after a socket file is bound.
 var testHookBound func(path string)
@@ -727,7 +747,27 @@ func (l *Listener) accept() (*Conn, error) {
 	if serr != nil {
 		return nil, os.NewSyscallError(acceptCall, serr)
 	}
-	return newConn(nfd, l.addr, &Addr{Net: l.addr.Net, Name: unnamed}, l.addr.Net == netUnixPacket)
+	return newConn(nfd, l.addr, unnamedPeer(l.addr.Net), l.addr.Net == netUnixPacket)
+}
+
+// Accepted connections share one remote address per network: it is the
+// same for all of them, and an idle connection should cost its server as
+// little as it can.
+var (
+	unnamedStream = &Addr{Net: "unix", Name: unnamed}
+	unnamedPacket = &Addr{Net: netUnixPacket, Name: unnamed}
+)
+
+// unnamedPeer returns the remote address of a connection accepted on a
+// listener of network nw.
+func unnamedPeer(nw string) *Addr {
+	switch nw {
+	case unnamedStream.Net:
+		return unnamedStream
+	case unnamedPacket.Net:
+		return unnamedPacket
+	}
+	return &Addr{Net: nw, Name: unnamed}
 }
 
 func (l *Listener) setDeadline(t time.Time) error { return l.f.SetReadDeadline(t) }
@@ -1024,6 +1064,14 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int
 	}
 	truncated = c.msg && flags&syscall.MSG_TRUNC != 0
 	switch {
+	case flags&syscall.MSG_CTRUNC != 0 && maxFiles >= 0 && oobn+syscall.CmsgSpace(4) <= len(oob):
+		// Truncated with room to spare: the buffer holds the most
+		// descriptors one message carries, so the kernel could not install
+		// the others in this process, whose descriptor table is full. It
+		// does not say how many it dropped.
+		closeFDs(fds)
+		return n, nil, truncated, &argError{"descriptors lost: the descriptor table is full; " +
+			strconv.Itoa(len(fds)) + " received were closed, the rest were dropped by the kernel", syscall.EMFILE}
 	case flags&syscall.MSG_CTRUNC != 0 && maxFiles >= 0, !ok:
 		closeFDs(fds)
 		return n, nil, truncated, &argError{"control data truncated: " + strconv.Itoa(len(fds)) +
@@ -1384,7 +1432,11 @@ const netUnixgram = "unixgram"
 
 var errNoAddr = &argError{"no destination address", syscall.EINVAL}
 
-func (c *Conn) removeBound() { removeOwned(&c.bound, &c.keep) }
+func (c *Conn) removeBound() {
+	if c.owned != nil {
+		removeOwned(&c.owned.bound, &c.owned.keep)
+	}
+}
 
 var errUnnamed = &argError{"the address is unnamed: an unnamed socket cannot be sent to", syscall.EINVAL}
 
@@ -1430,7 +1482,7 @@ func newPacketConn(fd int, laddr, raddr *Addr, bound boundFile) (*PacketConn, er
 		return nil, err
 	}
 	p := &PacketConn{c: c}
-	p.c.msg, p.c.dgram, p.c.bound = true, true, bound
+	p.c.msg, p.c.dgram, p.c.owned = true, true, &ownedFile{bound: bound}
 	return p, nil
 }
 
@@ -2223,7 +2275,11 @@ func (l *Listener) setUnlinkOnClose(unlink bool) {
 	setOwned(&l.bound, &l.keep, unlink, l.addr.Name, l.rc)
 }
 
-func (c *Conn) setUnlinkOnClose(unlink bool) { setOwned(&c.bound, &c.keep, unlink, c.laddr.Name, c.rc) }
+func (c *Conn) setUnlinkOnClose(unlink bool) {
+	if c.owned != nil {
+		setOwned(&c.owned.bound, &c.owned.keep, unlink, c.laddr.Name, c.rc)
+	}
+}
 
 // testHookFile, if set, runs in Listener.File right after the socket is
 // duplicated.
@@ -2266,7 +2322,9 @@ func (c *Conn) fileKeep(closed *atomic.Bool) (*os.File, error) {
 	if testHookFile != nil {
 		testHookFile()
 	}
-	c.keep = true
+	if c.owned != nil {
+		c.owned.keep = true
+	}
 	return f, nil
 }
 

@@ -667,7 +667,8 @@ func (c *Conn) LocalAddr() net.Addr {
 
 // RemoteAddr returns the remote address: the dialed name on a dialed
 // connection, an unnamed address (Name "") on an accepted one, since
-// clients are normally unnamed.
+// clients are normally unnamed. Connections may share the *Addr: treat it
+// as read-only.
 func (c *Conn) RemoteAddr() net.Addr {
 	if !c.ok() {
 		return nil
@@ -1056,8 +1057,11 @@ func (c *Conn) SendFiles(b []byte, files ...*os.File) (int, error) {
 // Nothing leaks: if more files arrive than maxFiles, or the kernel had to
 // drop some because the control buffer was too small, every descriptor that
 // did arrive is closed and the error, which wraps [syscall.EMSGSIZE], says
-// so; the data read is still reported in n. At the end of the connection
-// RecvFiles returns [io.EOF].
+// so; the data read is still reported in n. If the kernel dropped some
+// because this process's descriptor table is full (RLIMIT_NOFILE), the
+// same happens with an error wrapping [syscall.EMFILE]; the kernel does not
+// say how many it dropped. At the end of the connection RecvFiles returns
+// [io.EOF].
 //
 // If there is any other error, it will be of type [*net.OpError].
 func (c *Conn) RecvFiles(b []byte, maxFiles int) (n int, files []*os.File, truncated bool, err error) {

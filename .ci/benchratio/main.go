@@ -16,8 +16,9 @@
 // (BenchmarkPipeStream/ipc-1MiB/64KiB), ipc* -> os.
 //
 // For benchmarks that report MB/s the ratio is of throughput (ipc / std:
-// above 1 is faster); for the others it is of time per operation (ipc / std:
-// below 1 is faster).
+// above 1 is faster); for those that report B/conn (BenchmarkIdleConns) it
+// is of memory per connection (below 1 is smaller); for the others it is of
+// time per operation (ipc / std: below 1 is faster).
 //
 // Usage: go test -run '^$' -bench . -count 5 | go run ./.ci/benchratio
 package main
@@ -42,7 +43,7 @@ var counterpart = map[string]string{
 }
 
 type samples struct {
-	ns, mbs, allocs []float64
+	ns, mbs, allocs, perConn []float64
 }
 
 // line matches "BenchmarkName-2   1000   123 ns/op   45.6 MB/s ...".
@@ -79,6 +80,8 @@ func main() {
 				s.mbs = append(s.mbs, v)
 			case "allocs/op":
 				s.allocs = append(s.allocs, v)
+			case "B/conn":
+				s.perConn = append(s.perConn, v)
 			}
 		}
 	}
@@ -122,11 +125,16 @@ func main() {
 		n := min(len(a.ns), len(b.ns))
 		var ratio float64
 		var av, bv string
-		if len(a.mbs) > 0 && len(b.mbs) > 0 {
+		switch {
+		case len(a.perConn) > 0 && len(b.perConn) > 0:
+			ma, mb := median(a.perConn), median(b.perConn)
+			ratio = ma / mb
+			av, bv = fmt.Sprintf("%.0f B/conn", ma), fmt.Sprintf("%.0f B/conn", mb)
+		case len(a.mbs) > 0 && len(b.mbs) > 0:
 			ma, mb := median(a.mbs), median(b.mbs)
 			ratio = ma / mb
 			av, bv = fmt.Sprintf("%.0f MB/s", ma), fmt.Sprintf("%.0f MB/s", mb)
-		} else {
+		default:
 			ma, mb := median(a.ns), median(b.ns)
 			ratio = ma / mb
 			av, bv = fmtNs(ma), fmtNs(mb)
