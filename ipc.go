@@ -167,11 +167,24 @@
 //
 // Remote clients are rejected unless [ListenConfig.AllowRemote] is set.
 // Clients dial with the identification impersonation level, so a server can
-// learn who they are ([Conn.PeerCred] gives the process ID and the user's
-// SID) but cannot act as them unless [Dialer.AllowImpersonation] is set;
-// [Conn.Impersonate] runs a function as the client. [Dialer.ServerSID]
-// refuses a pipe served by a process of another user, the defence against a
-// process that created the name first.
+// learn who they are but cannot act as them unless
+// [Dialer.AllowImpersonation] is set; [Conn.Impersonate] runs a function as
+// the client.
+//
+// What the identity checks guarantee: on the server end, [Conn.PeerCred]
+// reports the SID of the token the client connected with, taken from the
+// client's impersonation token and never looked up by process ID, and
+// fails rather than guess for an anonymous client. On the client end,
+// [Dialer.ServerSID] and [Conn.PeerCred] read the owner of the pipe object,
+// which the creator's token sets and which an unprivileged process cannot
+// make another user's. What they cannot: the process IDs in [Cred] are
+// advisory (a process may exit and its ID be reused, or pass its handle to
+// another); a squatter that created the name first still sees a client
+// connect before ServerSID refuses it, and can act as a client that allowed
+// impersonation if it holds SeImpersonatePrivilege; an administrator or
+// SYSTEM can create a pipe with any owner. A listener refuses a
+// [ListenConfig.SecurityDescriptor] that lets other users create pipe
+// instances, which would let them receive its clients.
 //
 // Named pipes have no half close: CloseRead and CloseWrite report
 // errors.ErrUnsupported. Close never discards data: what was written before

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,9 +45,9 @@ import (
 //sys	impersonateNamedPipeClient(h syscall.Handle) (err error) = advapi32.ImpersonateNamedPipeClient
 //sys	revertToSelf() (err error) = advapi32.RevertToSelf
 //sys	openThreadToken(thread syscall.Handle, access uint32, openAsSelf bool, token *syscall.Token) (err error) = advapi32.OpenThreadToken
-//sys	convertStringSecurityDescriptorToSecurityDescriptor(sddl *uint16, revision uint32, sd *uintptr, size *uint32) (err error) = advapi32.ConvertStringSecurityDescriptorToSecurityDescriptorW
+//sys	convertStringSecurityDescriptorToSecurityDescriptor(sddl *uint16, revision uint32, sd **byte, size *uint32) (err error) = advapi32.ConvertStringSecurityDescriptorToSecurityDescriptorW
 //sys	convertSecurityDescriptorToStringSecurityDescriptor(sd uintptr, revision uint32, info uint32, sddl **uint16, size *uint32) (err error) = advapi32.ConvertSecurityDescriptorToStringSecurityDescriptorW
-//sys	getSecurityInfo(h syscall.Handle, objectType uint32, info uint32, owner *uintptr, group *uintptr, dacl *uintptr, sacl *uintptr, sd *uintptr) (ret error) = advapi32.GetSecurityInfo
+//sys	getSecurityInfo(h syscall.Handle, objectType uint32, info uint32, owner **syscall.SID, group **syscall.SID, dacl *uintptr, sacl *uintptr, sd *uintptr) (ret error) = advapi32.GetSecurityInfo
 
 const (
 	netUnix     = "pipe"
@@ -193,14 +194,32 @@ func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *
 		sl.pipeMode |= pipeRejectRemoteClients
 	}
 	sl.bufSize = uint32(buf)
+	self, err := currentUserSID()
+	if err != nil {
+		return nil, addr, err
+	}
 	sddl := lc.SecurityDescriptor
 	if sddl == "" && private {
-		if sddl, err = ownerOnlySDDL(); err != nil {
+		sddl = ownerOnlySDDL(self)
+	}
+	{
+		var sdBytes []byte
+		if sl.sd, sdBytes, err = sddlToSD(sddl); err != nil {
 			return nil, addr, err
 		}
-	}
-	if sddl != "" {
-		if sl.sd, err = sddlToSD(sddl); err != nil {
+		if lc.SecurityDescriptor != "" {
+			err = checkInstanceRights(sdBytes, sddl, self)
+		}
+		if err == nil && !hasOwner(sdBytes) {
+			// The creator's default owner is not always its user (an
+			// elevated administrator's is BUILTIN\Administrators, Wine's
+			// the user's primary group): name the user, which every token
+			// may assign, so that Dialer.ServerSID can check it.
+			syscall.LocalFree(syscall.Handle(sl.sd))
+			sl.sd, _, err = sddlToSD("O:" + self + sddl)
+		}
+		if err != nil {
+			sl.free()
 			return nil, addr, err
 		}
 		sl.sa = &syscall.SecurityAttributes{Length: uint32(unsafe.Sizeof(syscall.SecurityAttributes{})), SecurityDescriptor: sl.sd}
@@ -714,46 +733,52 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 	return c, addr, err
 }
 
-// checkServer verifies that the process serving pipe h runs as the user
-// with the SID string want.
+// checkServer verifies that the pipe object behind h is owned by the SID
+// string want. The owner is part of the object, so it cannot change with a
+// process ID being reused or a handle being passed on.
 func checkServer(h syscall.Handle, want string) error {
-	var pid uint32
-	if err := getNamedPipeServerProcessId(h, &pid); err != nil {
-		return os.NewSyscallError("GetNamedPipeServerProcessId", err)
-	}
-	sid, err := processSID(pid)
+	sid, err := pipeOwner(h)
 	if err != nil {
 		return err
 	}
-	if !strings.EqualFold(sid, want) {
+	if sid == "" || !strings.EqualFold(sid, want) {
 		return &serverUserError{got: sid, want: want}
 	}
 	return nil
 }
 
-// serverUserError reports a pipe server running as an unexpected user. It
-// matches os.ErrPermission.
+// pipeOwner returns the owner SID of the pipe object behind h as a string.
+// The creator's token sets it (its TokenOwner: the user, or for an elevated
+// administrator usually BUILTIN\Administrators), or the creator's security
+// descriptor if it names an owner the creator may assign.
+func pipeOwner(h syscall.Handle) (string, error) {
+	var owner *syscall.SID
+	var sd uintptr
+	if err := getSecurityInfo(h, seKernelObject, ownerSecurityInformation, &owner, nil, nil, nil, &sd); err != nil {
+		return "", os.NewSyscallError("GetSecurityInfo", err)
+	}
+	defer syscall.LocalFree(syscall.Handle(sd))
+	if owner == nil {
+		return "", nil // a descriptor without an owner
+	}
+	s, err := owner.String()
+	if err != nil {
+		return "", os.NewSyscallError("ConvertSidToStringSid", err)
+	}
+	return s, nil
+}
+
+// serverUserError reports a pipe owned by an unexpected user. It matches
+// os.ErrPermission.
 type serverUserError struct{ got, want string }
 
 func (e *serverUserError) Error() string {
-	return "pipe server runs as " + e.got + ", not " + e.want
+	if e.got == "" {
+		return "pipe has no owner, not " + e.want
+	}
+	return "pipe is owned by " + e.got + ", not " + e.want
 }
 func (e *serverUserError) Is(target error) bool { return target == os.ErrPermission }
-
-// processSID returns the user SID of process pid as a string.
-func processSID(pid uint32) (string, error) {
-	ph, err := syscall.OpenProcess(processQueryLimitedInfo, false, pid)
-	if err != nil {
-		return "", os.NewSyscallError("OpenProcess", err)
-	}
-	defer syscall.CloseHandle(ph)
-	var tok syscall.Token
-	if err := syscall.OpenProcessToken(ph, syscall.TOKEN_QUERY, &tok); err != nil {
-		return "", os.NewSyscallError("OpenProcessToken", err)
-	}
-	defer tok.Close()
-	return tokenSID(tok)
-}
 
 func tokenSID(tok syscall.Token) (string, error) {
 	u, err := tok.GetTokenUser()
@@ -767,33 +792,188 @@ func tokenSID(tok syscall.Token) (string, error) {
 	return s, nil
 }
 
-// ownerOnlySDDL returns a DACL that gives the current user and SYSTEM full
-// access and nobody else any.
-func ownerOnlySDDL() (string, error) {
+// currentUserSID returns the SID of the user this process runs as.
+func currentUserSID() (string, error) {
 	tok, err := syscall.OpenCurrentProcessToken()
 	if err != nil {
 		return "", os.NewSyscallError("OpenProcessToken", err)
 	}
 	defer tok.Close()
-	sid, err := tokenSID(tok)
-	if err != nil {
-		return "", err
-	}
-	return "D:P(A;;FA;;;" + sid + ")(A;;FA;;;SY)", nil
+	return tokenSID(tok)
+}
+
+// ownerOnlySDDL returns a DACL that gives the user with SID self and SYSTEM
+// full access and nobody else any.
+func ownerOnlySDDL(self string) string {
+	return "O:" + self + "D:P(A;;FA;;;" + self + ")(A;;FA;;;SY)"
 }
 
 // sddlToSD converts SDDL to a self-relative security descriptor, which the
-// caller frees with LocalFree.
-func sddlToSD(sddl string) (uintptr, error) {
+// caller frees with LocalFree, and returns its bytes too.
+func sddlToSD(sddl string) (uintptr, []byte, error) {
 	s16, err := syscall.UTF16PtrFromString(sddl)
 	if err != nil {
-		return 0, &argError{"security descriptor contains a NUL byte", syscall.EINVAL}
+		return 0, nil, &argError{"security descriptor contains a NUL byte", syscall.EINVAL}
 	}
-	var sd uintptr
-	if err := convertStringSecurityDescriptorToSecurityDescriptor(s16, sddlRevision1, &sd, nil); err != nil {
-		return 0, &sddlError{sddl, os.NewSyscallError("ConvertStringSecurityDescriptorToSecurityDescriptor", err)}
+	var sd *byte
+	var size uint32
+	if err := convertStringSecurityDescriptorToSecurityDescriptor(s16, sddlRevision1, &sd, &size); err != nil {
+		return 0, nil, &sddlError{sddl, os.NewSyscallError("ConvertStringSecurityDescriptorToSecurityDescriptor", err)}
 	}
-	return sd, nil
+	return uintptr(unsafe.Pointer(sd)), unsafe.Slice(sd, size), nil
+}
+
+// Security descriptor layouts (winnt.h), read by checkInstanceRights.
+type (
+	// sdRelative is SECURITY_DESCRIPTOR_RELATIVE: offsets instead of
+	// pointers, 0 for an absent part.
+	sdRelative struct {
+		Revision byte
+		Sbz1     byte
+		Control  uint16
+		Owner    uint32
+		Group    uint32
+		Sacl     uint32
+		Dacl     uint32
+	}
+	aclHeader struct { // ACL
+		AclRevision byte
+		Sbz1        byte
+		AclSize     uint16
+		AceCount    uint16
+		Sbz2        uint16
+	}
+	aceHeader struct { // ACE_HEADER
+		AceType  byte
+		AceFlags byte
+		AceSize  uint16
+	}
+	allowedAce struct { // ACCESS_ALLOWED_ACE, up to SidStart
+		Header aceHeader
+		Mask   uint32
+	}
+	allowedObjectAce struct { // ACCESS_ALLOWED_OBJECT_ACE, up to ObjectType
+		Header aceHeader
+		Mask   uint32
+		Flags  uint32
+	}
+)
+
+const (
+	seDaclPresent                  = 0x4
+	accessAllowedAceType           = 0x0
+	accessAllowedObjectAceType     = 0x5
+	accessAllowedCallbackAceType   = 0x9
+	accessAllowedCallbackObjectAce = 0xb
+	inheritOnlyAce                 = 0x8
+	aceObjectTypePresent           = 0x1
+	aceInheritedObjectTypePresent  = 0x2
+	guidSize                       = 16
+	sidHeaderSize                  = 8 // SID up to SubAuthority: Revision, SubAuthorityCount, IdentifierAuthority
+
+	fileCreatePipeInstance = 0x4 // FILE_APPEND_DATA on a pipe
+	// createInstanceRights are the rights that include or lead to
+	// FILE_CREATE_PIPE_INSTANCE: itself, the generic rights that map to it,
+	// MAXIMUM_ALLOWED, and the rights to rewrite the DACL or take ownership.
+	createInstanceRights = fileCreatePipeInstance | syscall.GENERIC_WRITE | syscall.GENERIC_ALL | maximumAllowed | writeDAC | writeOwner
+	maximumAllowed       = 0x02000000
+	writeDAC             = 0x00040000
+	writeOwner           = 0x00080000
+)
+
+// hasOwner reports whether the self-relative security descriptor sd names
+// an owner.
+func hasOwner(sd []byte) bool {
+	return len(sd) >= int(unsafe.Sizeof(sdRelative{})) && (*sdRelative)(unsafe.Pointer(&sd[0])).Owner != 0
+}
+
+// instanceTrusted are the SIDs, besides the current user's, that may be
+// granted FILE_CREATE_PIPE_INSTANCE: SYSTEM, BUILTIN\Administrators and
+// OWNER RIGHTS (the pipe's owner).
+var instanceTrusted = []string{"S-1-5-18", "S-1-5-32-544", "S-1-3-4"}
+
+// checkInstanceRights refuses a security descriptor whose DACL lets anyone
+// but the current user (self), SYSTEM, the Administrators and the owner
+// create instances of the pipe. Such a user could add server instances
+// under the listener's name and take some of its clients: a pipe's
+// FILE_APPEND_DATA right is FILE_CREATE_PIPE_INSTANCE, and GENERIC_WRITE
+// and GENERIC_ALL include it. A descriptor without a DACL gets the
+// creator's default DACL, which grants it to none of them; a NULL DACL
+// grants it to everyone.
+func checkInstanceRights(sd []byte, sddl, self string) error {
+	bad := func(who string) error {
+		return &argError{"security descriptor " + strconv.Quote(sddl) + " lets " + who +
+			" create instances of the pipe (FILE_CREATE_PIPE_INSTANCE, which is FILE_APPEND_DATA 0x4 and part of GENERIC_WRITE, GENERIC_ALL and FILE_GENERIC_WRITE), so it could serve the pipe's clients;" +
+			" grant read and write with an explicit mask without it, such as 0x12019b", syscall.EINVAL}
+	}
+	malformed := &argError{"security descriptor " + strconv.Quote(sddl) + " is malformed", syscall.EINVAL}
+	if len(sd) < int(unsafe.Sizeof(sdRelative{})) {
+		return malformed
+	}
+	hdr := (*sdRelative)(unsafe.Pointer(&sd[0]))
+	if hdr.Control&seDaclPresent == 0 {
+		return nil
+	}
+	if hdr.Dacl == 0 {
+		return bad("everyone (NULL DACL)")
+	}
+	off := int(hdr.Dacl)
+	if off < 0 || off+int(unsafe.Sizeof(aclHeader{})) > len(sd) {
+		return malformed
+	}
+	acl := (*aclHeader)(unsafe.Pointer(&sd[off]))
+	end := off + int(acl.AclSize)
+	if end > len(sd) {
+		return malformed
+	}
+	pos := off + int(unsafe.Sizeof(aclHeader{}))
+	for range acl.AceCount {
+		if pos+int(unsafe.Sizeof(aceHeader{})) > end {
+			return malformed
+		}
+		ace := (*aceHeader)(unsafe.Pointer(&sd[pos]))
+		next := pos + int(ace.AceSize)
+		if ace.AceSize < uint16(unsafe.Sizeof(aceHeader{})) || next > end {
+			return malformed
+		}
+		var mask uint32
+		sidAt := 0
+		switch ace.AceType {
+		case accessAllowedAceType, accessAllowedCallbackAceType:
+			if pos+int(unsafe.Sizeof(allowedAce{})) > next {
+				return malformed
+			}
+			mask = (*allowedAce)(unsafe.Pointer(&sd[pos])).Mask
+			sidAt = pos + int(unsafe.Sizeof(allowedAce{}))
+		case accessAllowedObjectAceType, accessAllowedCallbackObjectAce:
+			if pos+int(unsafe.Sizeof(allowedObjectAce{})) > next {
+				return malformed
+			}
+			oa := (*allowedObjectAce)(unsafe.Pointer(&sd[pos]))
+			mask = oa.Mask
+			sidAt = pos + int(unsafe.Sizeof(allowedObjectAce{}))
+			if oa.Flags&aceObjectTypePresent != 0 {
+				sidAt += guidSize
+			}
+			if oa.Flags&aceInheritedObjectTypePresent != 0 {
+				sidAt += guidSize
+			}
+		}
+		if sidAt != 0 && ace.AceFlags&inheritOnlyAce == 0 && mask&createInstanceRights != 0 {
+			if sidAt+sidHeaderSize > next || sidAt+sidHeaderSize+4*int(sd[sidAt+1]) > next {
+				return malformed
+			}
+			who, err := (*syscall.SID)(unsafe.Pointer(&sd[sidAt])).String()
+			if err != nil {
+				return malformed
+			}
+			if !strings.EqualFold(who, self) && !slices.Contains(instanceTrusted, who) {
+				return bad(who)
+			}
+		}
+		pos = next
+	}
+	return nil
 }
 
 // sddlError reports SDDL that Windows rejected. It unwraps to the system
@@ -889,37 +1069,63 @@ func (c *Conn) shutdown(write bool) error {
 
 func (c *Conn) peerCred() (*Cred, error) {
 	var pid uint32
+	var sid string
 	err := c.handle(func(h syscall.Handle) error {
 		if c.server {
 			return os.NewSyscallError("GetNamedPipeClientProcessId", getNamedPipeClientProcessId(h, &pid))
 		}
-		return os.NewSyscallError("GetNamedPipeServerProcessId", getNamedPipeServerProcessId(h, &pid))
+		if err := getNamedPipeServerProcessId(h, &pid); err != nil {
+			return os.NewSyscallError("GetNamedPipeServerProcessId", err)
+		}
+		var err error
+		sid, err = pipeOwner(h)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	var sid string
 	if c.server {
-		// The client's token, seen through impersonation, needs no access
-		// to the client's process and names the identity it connected
-		// with.
-		err = c.impersonate(func() error {
-			var tok syscall.Token
-			if err := openThreadToken(currentThread, syscall.TOKEN_QUERY, true, &tok); err != nil {
-				return os.NewSyscallError("OpenThreadToken", err)
-			}
-			defer tok.Close()
-			sid, err = tokenSID(tok)
-			return err
-		})
-	}
-	if !c.server || err != nil {
-		if sid, err = processSID(pid); err != nil {
+		if sid, err = c.clientSID(); err != nil {
 			return nil, err
 		}
 	}
 	return &Cred{PID: int(pid), UID: -1, GID: -1, SID: sid}, nil
 }
+
+// clientSID returns the user SID of the token the client connected with,
+// seen through impersonation. It never looks the client up by its process
+// ID: that process may be gone and its ID reused, or may have handed the
+// handle to another.
+func (c *Conn) clientSID() (string, error) {
+	var sid string
+	err := c.impersonate(func() error {
+		var tok syscall.Token
+		if err := openThreadToken(currentThread, syscall.TOKEN_QUERY, true, &tok); err != nil {
+			return os.NewSyscallError("OpenThreadToken", err)
+		}
+		defer tok.Close()
+		var err error
+		sid, err = tokenSID(tok)
+		return err
+	})
+	if err != nil {
+		return "", &unidentifiedError{err}
+	}
+	return sid, nil
+}
+
+// unidentifiedError reports a pipe client whose token the server cannot
+// read: an anonymous client (OpenThreadToken's ERROR_CANT_OPEN_ANONYMOUS),
+// or one that the system does not yet let the server impersonate
+// (ImpersonateNamedPipeClient's ERROR_CANNOT_IMPERSONATE). It matches
+// os.ErrPermission and unwraps to the system call's error.
+type unidentifiedError struct{ err error }
+
+func (e *unidentifiedError) Error() string {
+	return "cannot identify the pipe client: " + e.err.Error()
+}
+func (e *unidentifiedError) Unwrap() error        { return e.err }
+func (e *unidentifiedError) Is(target error) bool { return target == os.ErrPermission }
 
 func (c *Conn) impersonate(fn func() error) error {
 	if !c.server {
@@ -1143,11 +1349,12 @@ func pipePair(spec pipeSpec) (server, client syscall.Handle, err error) {
 	rand.Read(rnd[:])
 	name, _ := syscall.UTF16PtrFromString(pipePrefix + "ipc-anon-" + strconv.Itoa(os.Getpid()) + "-" + hex.EncodeToString(rnd[:]))
 
-	sddl, err := ownerOnlySDDL()
+	self, err := currentUserSID()
 	if err != nil {
 		return 0, 0, err
 	}
-	sd, err := sddlToSD(sddl)
+	sddl := ownerOnlySDDL(self)
+	sd, _, err := sddlToSD(sddl)
 	if err != nil {
 		return 0, 0, err
 	}

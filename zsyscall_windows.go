@@ -70,7 +70,7 @@ func convertSecurityDescriptorToStringSecurityDescriptor(sd uintptr, revision ui
 	return
 }
 
-func convertStringSecurityDescriptorToSecurityDescriptor(sddl *uint16, revision uint32, sd *uintptr, size *uint32) (err error) {
+func convertStringSecurityDescriptorToSecurityDescriptor(sddl *uint16, revision uint32, sd **byte, size *uint32) (err error) {
 	r1, _, e1 := syscall.SyscallN(procConvertStringSecurityDescriptorToSecurityDescriptorW.Addr(), uintptr(unsafe.Pointer(sddl)), uintptr(revision), uintptr(unsafe.Pointer(sd)), uintptr(unsafe.Pointer(size)))
 	if uint32(r1) == 0 {
 		err = errnoErr(e1)
@@ -78,7 +78,7 @@ func convertStringSecurityDescriptorToSecurityDescriptor(sddl *uint16, revision 
 	return
 }
 
-func getSecurityInfo(h syscall.Handle, objectType uint32, info uint32, owner *uintptr, group *uintptr, dacl *uintptr, sacl *uintptr, sd *uintptr) (ret error) {
+func getSecurityInfo(h syscall.Handle, objectType uint32, info uint32, owner **syscall.SID, group **syscall.SID, dacl *uintptr, sacl *uintptr, sd *uintptr) (ret error) {
 	r0, _, _ := syscall.SyscallN(procGetSecurityInfo.Addr(), uintptr(h), uintptr(objectType), uintptr(info), uintptr(unsafe.Pointer(owner)), uintptr(unsafe.Pointer(group)), uintptr(unsafe.Pointer(dacl)), uintptr(unsafe.Pointer(sacl)), uintptr(unsafe.Pointer(sd)))
 	if uint32(r0) != 0 {
 		ret = syscall.Errno(uint32(r0))
