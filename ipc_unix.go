@@ -1454,7 +1454,9 @@ func sysDialPacket(ctx context.Context, name string) (*PacketConn, *Addr, error)
 }
 
 func (c *Conn) close() error                               { return c.f.Close() }
-func (c *Conn) noteDeadline(t time.Time, read, write bool) {}
+func (c *Conn) setDeadline(t time.Time, read, write bool) error {
+	return fileDeadline(c.f, t, read, write)
+}
 
 func (c *Conn) write(b []byte) (int, error) {
 	if c.msg && len(b) == 0 {

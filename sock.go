@@ -688,6 +688,17 @@ func (c *Conn) RemoteAddr() net.Addr {
 	return c.raddr
 }
 
+// fileDeadline sets f's read deadline, write deadline or both to t.
+func fileDeadline(f *os.File, t time.Time, read, write bool) error {
+	switch {
+	case read && write:
+		return f.SetDeadline(t)
+	case read:
+		return f.SetReadDeadline(t)
+	}
+	return f.SetWriteDeadline(t)
+}
+
 // SetDeadline sets the read and write deadlines. See [net.Conn].
 //
 // If there is an error, it will be of type [*net.OpError].
@@ -695,10 +706,9 @@ func (c *Conn) SetDeadline(t time.Time) error {
 	if !c.ok() {
 		return syscall.EINVAL
 	}
-	if err := c.f.SetDeadline(t); err != nil {
+	if err := c.setDeadline(t, true, true); err != nil {
 		return c.opError("set", err)
 	}
-	c.noteDeadline(t, true, true)
 	return nil
 }
 
@@ -709,10 +719,9 @@ func (c *Conn) SetReadDeadline(t time.Time) error {
 	if !c.ok() {
 		return syscall.EINVAL
 	}
-	if err := c.f.SetReadDeadline(t); err != nil {
+	if err := c.setDeadline(t, true, false); err != nil {
 		return c.opError("set", err)
 	}
-	c.noteDeadline(t, true, false)
 	return nil
 }
 
@@ -723,10 +732,9 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 	if !c.ok() {
 		return syscall.EINVAL
 	}
-	if err := c.f.SetWriteDeadline(t); err != nil {
+	if err := c.setDeadline(t, false, true); err != nil {
 		return c.opError("set", err)
 	}
-	c.noteDeadline(t, false, true)
 	return nil
 }
 
