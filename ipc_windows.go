@@ -416,7 +416,18 @@ func nameTakenErr(path *uint16, err error) error {
 	return serr
 }
 
+// failInstances makes that many CreateNamedPipe calls for further
+// instances fail, for tests.
+var failInstances atomic.Int32
+
+// refilled, if set, is called when a listener has replaced every instance
+// it could not create at first, for tests.
+var refilled func()
+
 func (ls *pipeListener) createInstance() (syscall.Handle, error) {
+	if failInstances.Load() > 0 && failInstances.Add(-1) >= 0 {
+		return 0, syscall.Errno(1450) // ERROR_NO_SYSTEM_RESOURCES
+	}
 	h, err := createNamedPipe(ls.path, ls.openMode, ls.pipeMode, pipeUnlimitedInstances, ls.bufSize, ls.bufSize, 0, ls.sa)
 	if err != nil {
 		return 0, err
@@ -502,6 +513,9 @@ func (ls *pipeListener) refillMissing() {
 		ls.missing--
 	}
 	ls.refill = nil
+	if refilled != nil {
+		refilled()
+	}
 }
 
 // instances reports how many instances wait for clients and how many are
@@ -918,6 +932,12 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 	if err := getNamedPipeInfo(h, &flagsInfo, nil, nil, nil); err != nil {
 		syscall.CloseHandle(h)
 		return nil, addr, os.NewSyscallError("GetNamedPipeInfo", err)
+	}
+	if !d.Message && flagsInfo&pipeTypeMessage != 0 {
+		// A byte-mode reader would take the server's empty message for
+		// the end of the stream.
+		syscall.CloseHandle(h)
+		return nil, addr, &argError{"the listener is in message mode; dial with Dialer.Message", syscall.EPROTOTYPE}
 	}
 	if d.Message {
 		if flagsInfo&pipeTypeMessage == 0 {
