@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"runtime"
@@ -335,4 +336,40 @@ func TestDialStreamToMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Close()
+}
+
+// TestOwnIOAllocs checks that steady-state reads and writes allocate
+// nothing on the connections that do their own I/O: message mode, and
+// accepted byte-mode connections.
+func TestOwnIOAllocs(t *testing.T) {
+	for _, tr := range transports(t) {
+		t.Run(tr.name, func(t *testing.T) {
+			client, server, _ := pair(t, tr)
+			msg := []byte("ping")
+			buf := make([]byte, 64)
+			for _, dir := range [][2]*ipc.Conn{{client, server}, {server, client}} {
+				w, r := dir[0], dir[1]
+				avg := testing.AllocsPerRun(200, func() {
+					if _, err := w.Write(msg); err != nil {
+						t.Fatal(err)
+					}
+					if _, err := io.ReadFull(r, buf[:len(msg)]); err != nil {
+						t.Fatal(err)
+					}
+				})
+				if avg != 0 {
+					t.Errorf("%.1f allocations per write and read; want 0", avg)
+				}
+			}
+			// With a deadline set, too.
+			server.SetReadDeadline(time.Now().Add(time.Hour))
+			avg := testing.AllocsPerRun(200, func() {
+				client.Write(msg)
+				io.ReadFull(server, buf[:len(msg)])
+			})
+			if avg != 0 {
+				t.Errorf("with a deadline: %.1f allocations per write and read; want 0", avg)
+			}
+		})
+	}
 }

@@ -208,24 +208,35 @@ func associate(h syscall.Handle) error {
 }
 
 // start makes the overlapped call with op's OVERLAPPED and reports whether
-// a completion packet will follow: for a call that started (ERROR_IO_PENDING)
-// or finished at once with success or a warning (ERROR_MORE_DATA). A call
-// that failed at once queues nothing and gives its error.
+// a completion packet will follow (see begin and started).
 func (op *ioOp) start(call func(ov *syscall.Overlapped) error) (bool, error) {
+	return op.started(call(op.begin()))
+}
+
+// begin enters op in the port's table and returns its OVERLAPPED, cleared,
+// for the overlapped call, whose error then goes to started.
+func (op *ioOp) begin() *syscall.Overlapped {
 	op.ov = syscall.Overlapped{}
-	key := uintptr(unsafe.Pointer(&op.ov))
 	ioPort.mu.Lock()
-	ioPort.live[key] = op
+	ioPort.live[uintptr(unsafe.Pointer(&op.ov))] = op
 	ioPort.mu.Unlock()
-	switch err := call(&op.ov); err {
+	return &op.ov
+}
+
+// started reports whether a completion packet will follow the overlapped
+// call that returned err: for a call that started (ERROR_IO_PENDING) or
+// finished at once with success or a warning (ERROR_MORE_DATA). A call
+// that failed at once queues nothing: op leaves the table, and the error
+// is returned.
+func (op *ioOp) started(err error) (bool, error) {
+	switch err {
 	case nil, syscall.ERROR_IO_PENDING, syscall.ERROR_MORE_DATA:
 		return true, nil
-	default:
-		ioPort.mu.Lock()
-		delete(ioPort.live, key)
-		ioPort.mu.Unlock()
-		return false, err
 	}
+	ioPort.mu.Lock()
+	delete(ioPort.live, uintptr(unsafe.Pointer(&op.ov)))
+	ioPort.mu.Unlock()
+	return false, err
 }
 
 // ---- listeners ----
@@ -674,7 +685,8 @@ type sysConn struct {
 
 // ownIO is the state of a message-mode connection's own I/O.
 type ownIO struct {
-	mu      sync.Mutex // held while an operation starts, and by Close
+	h       syscall.Handle // the file's handle, open while closed is false
+	mu      sync.Mutex     // held while an operation starts or is cancelled, and by Close
 	closed  bool
 	closing chan struct{} // closed by Close
 	rd, wr  ownOp
@@ -690,8 +702,8 @@ type ownOp struct {
 	timer    *time.Timer
 }
 
-func newOwnIO() *ownIO {
-	o := &ownIO{closing: make(chan struct{})}
+func newOwnIO(h syscall.Handle) *ownIO {
+	o := &ownIO{h: h, closing: make(chan struct{})}
 	for _, op := range []*ownOp{&o.rd, &o.wr} {
 		op.op.done = make(chan *ioOp, 1)
 		op.wake = make(chan struct{}, 1)
@@ -764,22 +776,20 @@ func (c *Conn) do(write bool, b []byte) (n int, err error) {
 	if dl := op.deadline.Load(); dl != 0 && time.Now().UnixNano() >= dl {
 		return 0, c.ioErr(write, os.ErrDeadlineExceeded)
 	}
+	// Holding o.mu with o.closed false, the handle is open: Close marks
+	// the connection closed under o.mu before it closes the file.
 	o.mu.Lock()
 	started := false
 	if o.closed {
 		err = net.ErrClosed
 	} else {
-		err = c.handle(func(h syscall.Handle) error {
-			var qty uint32
-			var err error
-			started, err = op.op.start(func(ov *syscall.Overlapped) error {
-				if write {
-					return syscall.WriteFile(h, b, &qty, ov)
-				}
-				return syscall.ReadFile(h, b, &qty, ov)
-			})
-			return err
-		})
+		ov := op.op.begin()
+		if write {
+			err = syscall.WriteFile(o.h, b, nil, ov)
+		} else {
+			err = syscall.ReadFile(o.h, b, nil, ov)
+		}
+		started, err = op.op.started(err)
 	}
 	o.mu.Unlock()
 	if !started {
@@ -823,8 +833,12 @@ wait:
 	if cause != nil {
 		// Cancel, then wait for the completion, which always comes: the
 		// buffer and the OVERLAPPED are the kernel's until then. If the
-		// handle is closed already, its Close cancelled the call.
-		c.handle(func(h syscall.Handle) error { return syscall.CancelIoEx(h, &op.op.ov) })
+		// connection is closed, its Close cancels the call.
+		o.mu.Lock()
+		if !o.closed {
+			syscall.CancelIoEx(o.h, &op.op.ov)
+		}
+		o.mu.Unlock()
 		<-op.op.done
 	}
 	n, err = int(op.op.n), op.op.err
@@ -880,7 +894,7 @@ func newPipeConn(h syscall.Handle, msg, server, onPort bool, laddr, raddr *Addr)
 	}
 	c := &Conn{f: f, rc: rc, laddr: laddr, raddr: raddr, msg: msg, sysConn: sysConn{server: server}}
 	if own {
-		c.own = newOwnIO()
+		c.own = newOwnIO(h)
 	}
 	return c, nil
 }
