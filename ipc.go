@@ -156,14 +156,18 @@
 // Listeners keep several pipe instances waiting ([ListenConfig.Instances]),
 // each with an overlapped ConnectNamedPipe outstanding, so bursts of clients
 // connect without ERROR_PIPE_BUSY; a client that still finds every instance
-// taken waits in Dial until one frees or its context ends. Accepted and
-// dialed pipes are overlapped handles on the runtime's I/O completion port,
-// so Read, Write, deadlines and Close behave as on Unix. Two waits block an
-// OS thread instead of parking on the completion port, both interrupted by
-// Close and by deadlines: Accept's wait for a client, and the reads (and
-// empty writes) of message-mode pipes, which do their own overlapped I/O
-// because os.File loses the byte count of a read that ends in
-// ERROR_MORE_DATA.
+// taken waits in Dial until one frees or its context ends. An instance that
+// cannot be replaced is retried with backoff, and a reserve instance, to
+// which the listener connects a client end of its own, holds the name for
+// the listener's whole life. No wait holds an OS thread: pipes are
+// overlapped handles, dialed byte-mode pipes on the runtime's I/O
+// completion port, and accepted and message-mode pipes (whose reads
+// os.File cannot do, as it loses the byte count of a read that ends in
+// ERROR_MORE_DATA) and Accept's waits on one completion port of the
+// package, served by one goroutine. Read, Write, deadlines and Close
+// behave as on Unix on both. The kernel's OVERLAPPED structures stay
+// allocated until their completion arrives, so a Listener dropped without
+// Close is safe; a cleanup then closes its instances.
 //
 // Remote clients are rejected unless [ListenConfig.AllowRemote] is set.
 // Clients dial with the identification impersonation level, so a server can
@@ -194,7 +198,11 @@
 //
 // In message mode, a message longer than the buffer given to [Conn.ReadMsg]
 // is reported as truncated and its remainder is returned by the next read,
-// where a Unix socket would discard it.
+// where a Unix socket would discard it. A message is written in one
+// WriteFile call, so it arrives whole or not at all; one longer than
+// math.MaxInt32 bytes is refused with [syscall.EMSGSIZE]. Both ends must be
+// in the same mode: a Dial in the other mode than the listener fails with
+// [syscall.EPROTOTYPE].
 //
 // # Platforms
 //

@@ -1453,7 +1453,7 @@ func sysDialPacket(ctx context.Context, name string) (*PacketConn, *Addr, error)
 	return p, raddr, nil
 }
 
-func (c *Conn) close() error                               { return c.f.Close() }
+func (c *Conn) close() error { return c.f.Close() }
 func (c *Conn) setDeadline(t time.Time, read, write bool) error {
 	return fileDeadline(c.f, t, read, write)
 }
