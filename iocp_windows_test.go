@@ -373,3 +373,29 @@ func TestOwnIOAllocs(t *testing.T) {
 		})
 	}
 }
+
+// TestMessageOverOneGiB checks that a message longer than 1 GiB, the
+// largest single read or write internal/poll makes, arrives as one message
+// (one WriteFile call), not as two. It takes about a minute under Wine.
+func TestMessageOverOneGiB(t *testing.T) {
+	const size = 1<<30 + 4096
+	client, server := msgPair(t)
+	msg := make([]byte, size)
+	msg[0], msg[size-1] = 1, 2
+	werr := make(chan error, 1)
+	go func() {
+		n, err := client.WriteMsg(msg)
+		if err == nil && n != size {
+			err = fmt.Errorf("WriteMsg wrote %d bytes", n)
+		}
+		werr <- err
+	}()
+	buf := make([]byte, size+1)
+	n, trunc, err := server.ReadMsg(buf)
+	if err != nil || n != size || trunc || buf[0] != 1 || buf[size-1] != 2 {
+		t.Fatalf("ReadMsg = %d, %v, %v; want one message of %d bytes", n, trunc, err, size)
+	}
+	if err := <-werr; err != nil {
+		t.Fatal(err)
+	}
+}

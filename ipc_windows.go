@@ -315,7 +315,7 @@ func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *
 		openMode: pipeAccessDuplex | syscall.FILE_FLAG_OVERLAPPED,
 		bufSize:  uint32(buf),
 		want:     n,
-		ready:    make(chan *ioOp, maxInstances+1),
+		ready:    make(chan *ioOp, maxInstances+8),
 		closing:  make(chan struct{}),
 		wake:     make(chan struct{}, 1),
 		pending:  make(map[*pendingPipe]bool),
