@@ -13,9 +13,11 @@ func FailInstances(n int32, done func()) (restore func()) {
 	return func() { failInstances.Store(0); refilled = nil }
 }
 
-// ListenerInstances reports how many instances of l wait for clients and
-// how many are missing.
-func ListenerInstances(l *Listener) (waiting, missing int) { return l.ls.instances() }
+// ListenerInstances reports how many instances of l wait for clients, how
+// many are missing and whether a reserve instance holds the name.
+func ListenerInstances(l *Listener) (waiting, missing int, reserved bool) {
+	return l.ls.instances()
+}
 
 // NameTakenErr is the error Listen gives when the first instance of name
 // fails with errno.

@@ -529,12 +529,12 @@ func (ls *pipeListener) refillMissing() {
 	}
 }
 
-// instances reports how many instances wait for clients and how many are
-// missing, for tests.
-func (ls *pipeListener) instances() (waiting, missing int) {
+// instances reports how many instances wait for clients, how many are
+// missing and whether the reserve instance holds the name, for tests.
+func (ls *pipeListener) instances() (waiting, missing int, reserved bool) {
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
-	return len(ls.pending), ls.missing
+	return len(ls.pending), ls.missing, ls.reserve[1] != 0
 }
 
 func (l *Listener) accept() (*Conn, error) {
