@@ -159,7 +159,11 @@
 // taken waits in Dial until one frees or its context ends. An instance that
 // cannot be replaced is retried with backoff, and a reserve instance, to
 // which the listener connects a client end of its own, holds the name for
-// the listener's whole life. No wait holds an OS thread: pipes are
+// the listener's whole life. Listen fails with an error matching
+// [os.ErrExist] when another process holds the name, and with one matching
+// [os.ErrPermission] only when the system refuses the pipe while no
+// instance of the name exists (CreateNamedPipe reports both as
+// ERROR_ACCESS_DENIED). No wait holds an OS thread: pipes are
 // overlapped handles, dialed byte-mode pipes on the runtime's I/O
 // completion port, and accepted and message-mode pipes (whose reads
 // os.File cannot do, as it loses the byte count of a read that ends in
