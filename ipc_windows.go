@@ -193,6 +193,9 @@ func portLoop(port syscall.Handle) {
 			// the port if it does.
 			go func() { op.done <- op }()
 		}
+		// Let the goroutine just made ready run on this P now, rather
+		// than wait there while this one blocks in the next call.
+		runtime.Gosched()
 	}
 }
 
