@@ -156,22 +156,43 @@
 // Listeners keep several pipe instances waiting ([ListenConfig.Instances]),
 // each with an overlapped ConnectNamedPipe outstanding, so bursts of clients
 // connect without ERROR_PIPE_BUSY; a client that still finds every instance
-// taken waits in Dial until one frees or its context ends. Accepted and
-// dialed pipes are overlapped handles on the runtime's I/O completion port,
-// so Read, Write, deadlines and Close behave as on Unix. Two waits block an
-// OS thread instead of parking on the completion port, both interrupted by
-// Close and by deadlines: Accept's wait for a client, and the reads (and
-// empty writes) of message-mode pipes, which do their own overlapped I/O
-// because os.File loses the byte count of a read that ends in
-// ERROR_MORE_DATA.
+// taken waits in Dial until one frees or its context ends. An instance that
+// cannot be replaced is retried with backoff, and a reserve instance, to
+// which the listener connects a client end of its own, holds the name for
+// the listener's whole life. Listen fails with an error matching
+// [os.ErrExist] when another process holds the name, and with one matching
+// [os.ErrPermission] only when the system refuses the pipe while no
+// instance of the name exists (CreateNamedPipe reports both as
+// ERROR_ACCESS_DENIED). No wait holds an OS thread: pipes are
+// overlapped handles, dialed byte-mode pipes on the runtime's I/O
+// completion port, and accepted and message-mode pipes (whose reads
+// os.File cannot do, as it loses the byte count of a read that ends in
+// ERROR_MORE_DATA) and Accept's waits on one completion port of the
+// package, served by one goroutine. Read, Write, deadlines and Close
+// behave as on Unix on both. The kernel's OVERLAPPED structures stay
+// allocated until their completion arrives, so a Listener dropped without
+// Close is safe; a cleanup then closes its instances.
 //
 // Remote clients are rejected unless [ListenConfig.AllowRemote] is set.
 // Clients dial with the identification impersonation level, so a server can
-// learn who they are ([Conn.PeerCred] gives the process ID and the user's
-// SID) but cannot act as them unless [Dialer.AllowImpersonation] is set;
-// [Conn.Impersonate] runs a function as the client. [Dialer.ServerSID]
-// refuses a pipe served by a process of another user, the defence against a
-// process that created the name first.
+// learn who they are but cannot act as them unless
+// [Dialer.AllowImpersonation] is set; [Conn.Impersonate] runs a function as
+// the client.
+//
+// What the identity checks guarantee: on the server end, [Conn.PeerCred]
+// reports the SID of the token the client connected with, taken from the
+// client's impersonation token and never looked up by process ID, and
+// fails rather than guess for an anonymous client. On the client end,
+// [Dialer.ServerSID] and [Conn.PeerCred] read the owner of the pipe object,
+// which the creator's token sets and which an unprivileged process cannot
+// make another user's. What they cannot: the process IDs in [Cred] are
+// advisory (a process may exit and its ID be reused, or pass its handle to
+// another); a squatter that created the name first still sees a client
+// connect before ServerSID refuses it, and can act as a client that allowed
+// impersonation if it holds SeImpersonatePrivilege; an administrator or
+// SYSTEM can create a pipe with any owner. A listener refuses a
+// [ListenConfig.SecurityDescriptor] that lets other users create pipe
+// instances, which would let them receive its clients.
 //
 // Named pipes have no half close: CloseRead and CloseWrite report
 // errors.ErrUnsupported. Close never discards data: what was written before
@@ -181,7 +202,11 @@
 //
 // In message mode, a message longer than the buffer given to [Conn.ReadMsg]
 // is reported as truncated and its remainder is returned by the next read,
-// where a Unix socket would discard it.
+// where a Unix socket would discard it. A message is written in one
+// WriteFile call, so it arrives whole or not at all; one longer than
+// math.MaxInt32 bytes is refused with [syscall.EMSGSIZE]. Both ends must be
+// in the same mode: a Dial in the other mode than the listener fails with
+// [syscall.EPROTOTYPE].
 //
 // # Platforms
 //

@@ -81,11 +81,13 @@ func (c *Conn) recvCred(b []byte, from *string) (int, *Cred, bool, error) {
 	return 0, nil, false, errors.ErrUnsupported
 }
 
-func (c *Conn) close() error                               { return c.f.Close() }
-func (c *Conn) noteDeadline(t time.Time, read, write bool) {}
-func (c *Conn) read(b []byte) (int, error)                 { return c.f.Read(b) }
-func (c *Conn) write(b []byte) (int, error)                { return c.f.Write(b) }
-func (c *Conn) impersonate(fn func() error) error          { return errors.ErrUnsupported }
+func (c *Conn) close() error { return c.f.Close() }
+func (c *Conn) setDeadline(t time.Time, read, write bool) error {
+	return fileDeadline(c.f, t, read, write)
+}
+func (c *Conn) read(b []byte) (int, error)        { return c.f.Read(b) }
+func (c *Conn) write(b []byte) (int, error)       { return c.f.Write(b) }
+func (c *Conn) impersonate(fn func() error) error { return errors.ErrUnsupported }
 
 // ---- signals (signal.go) ----
 

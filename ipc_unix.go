@@ -1559,8 +1559,10 @@ func sysDialPacket(ctx context.Context, name string) (*PacketConn, *Addr, error)
 	return p, raddr, nil
 }
 
-func (c *Conn) close() error                               { return c.f.Close() }
-func (c *Conn) noteDeadline(t time.Time, read, write bool) {}
+func (c *Conn) close() error { return c.f.Close() }
+func (c *Conn) setDeadline(t time.Time, read, write bool) error {
+	return fileDeadline(c.f, t, read, write)
+}
 
 func (c *Conn) write(b []byte) (int, error) {
 	if c.msg && len(b) == 0 {

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,18 +36,15 @@ import (
 //sys	getNamedPipeClientProcessId(h syscall.Handle, pid *uint32) (err error) = kernel32.GetNamedPipeClientProcessId
 //sys	getNamedPipeServerProcessId(h syscall.Handle, pid *uint32) (err error) = kernel32.GetNamedPipeServerProcessId
 //sys	getOverlappedResult(h syscall.Handle, o *syscall.Overlapped, n *uint32, wait bool) (err error) = kernel32.GetOverlappedResult
-//sys	peekNamedPipe(h syscall.Handle, buf *byte, size uint32, read *uint32, avail *uint32, left *uint32) (err error) = kernel32.PeekNamedPipe
 //sys	createEvent(sa *syscall.SecurityAttributes, manualReset bool, initialState bool, name *uint16) (h syscall.Handle, err error) [failretval==0] = kernel32.CreateEventW
-//sys	setEvent(h syscall.Handle) (err error) = kernel32.SetEvent
-//sys	resetEvent(h syscall.Handle) (err error) = kernel32.ResetEvent
-//sys	waitForMultipleObjects(count uint32, handles *syscall.Handle, waitAll bool, ms uint32) (event uint32, err error) [failretval==0xffffffff] = kernel32.WaitForMultipleObjects
+//sys	createIoCompletionPort(file syscall.Handle, port syscall.Handle, key uintptr, threads uint32) (h syscall.Handle, err error) [failretval==0] = kernel32.CreateIoCompletionPort
+//sys	getQueuedCompletionStatus(port syscall.Handle, qty *uint32, key *uintptr, ov *uintptr, ms uint32) (err error) = kernel32.GetQueuedCompletionStatus
 //sys	generateConsoleCtrlEvent(event uint32, groupID uint32) (err error) = kernel32.GenerateConsoleCtrlEvent
 //sys	impersonateNamedPipeClient(h syscall.Handle) (err error) = advapi32.ImpersonateNamedPipeClient
 //sys	revertToSelf() (err error) = advapi32.RevertToSelf
 //sys	openThreadToken(thread syscall.Handle, access uint32, openAsSelf bool, token *syscall.Token) (err error) = advapi32.OpenThreadToken
-//sys	convertStringSecurityDescriptorToSecurityDescriptor(sddl *uint16, revision uint32, sd *uintptr, size *uint32) (err error) = advapi32.ConvertStringSecurityDescriptorToSecurityDescriptorW
-//sys	convertSecurityDescriptorToStringSecurityDescriptor(sd uintptr, revision uint32, info uint32, sddl **uint16, size *uint32) (err error) = advapi32.ConvertSecurityDescriptorToStringSecurityDescriptorW
-//sys	getSecurityInfo(h syscall.Handle, objectType uint32, info uint32, owner *uintptr, group *uintptr, dacl *uintptr, sacl *uintptr, sd *uintptr) (ret error) = advapi32.GetSecurityInfo
+//sys	convertStringSecurityDescriptorToSecurityDescriptor(sddl *uint16, revision uint32, sd **byte, size *uint32) (err error) = advapi32.ConvertStringSecurityDescriptorToSecurityDescriptorW
+//sys	getSecurityInfo(h syscall.Handle, objectType uint32, info uint32, owner **syscall.SID, group **syscall.SID, dacl *uintptr, sacl *uintptr, sd *uintptr) (ret error) = advapi32.GetSecurityInfo
 
 const (
 	netUnix     = "pipe"
@@ -57,36 +55,28 @@ const (
 	maxPipeName     = 256 // UTF-16 units, prefix included
 
 	pipeAccessInbound         = 0x1
-	pipeAccessOutbound        = 0x2
 	pipeAccessDuplex          = 0x3
 	fileFlagFirstPipeInstance = 0x00080000
 	pipeTypeMessage           = 0x4
 	pipeReadmodeMessage       = 0x2
 	pipeRejectRemoteClients   = 0x8
 	pipeUnlimitedInstances    = 255
-	pipeServerEnd             = 0x1
 	securitySqosPresent       = 0x00100000
 	securityIdentification    = 1 << 16
 	securityImpersonation     = 2 << 16
-	processQueryLimitedInfo   = 0x1000
 	sddlRevision1             = 1
 	seKernelObject            = 6
 	ownerSecurityInformation  = 0x1
-	groupSecurityInformation  = 0x2
-	daclSecurityInformation   = 0x4
-	protectedDaclSecurityInfo = 0x80000000
-	waitObject0               = 0
+	readControl               = 0x00020000
 	defaultInstances          = 4
-	maxInstances              = 63 // WaitForMultipleObjects waits for at most 64 handles, one is the wake event
+	maxInstances              = 63 // the bound Instances has always had
 	defaultPipeBuffer         = 64 << 10
 	currentThread             = ^syscall.Handle(1) // GetCurrentThread's pseudo-handle, -2
 	errorPipeBusy             = syscall.Errno(231)
 	errorNoData               = syscall.Errno(232)
 	errorPipeConnected        = syscall.Errno(535)
-	errorIOIncomplete         = syscall.Errno(996)
 	errorSemTimeout           = syscall.Errno(121)
 	errorPipeNotConnected     = syscall.Errno(233)
-	errorBadPipe              = syscall.Errno(230)
 )
 
 var (
@@ -130,32 +120,171 @@ func sysResolve(name string) (string, error) {
 	return path, err
 }
 
+// ---- the package's I/O completion port ----
+
+// ioPort receives the completions of the overlapped calls this package
+// makes itself: ConnectNamedPipe on listening instances, and every read and
+// write of message-mode connections (which do not go through os.File: a
+// ReadFile that fills the buffer with more of the message left ends with
+// ERROR_MORE_DATA, which internal/poll neither reports with its byte count
+// nor expects a completion packet for, though Windows queues one). One
+// goroutine waits on the port for the whole process, so no waiting Accept
+// or Read holds an OS thread of its own.
+//
+// Every operation in flight is in live, keyed by the address of its
+// OVERLAPPED, from before the call that starts it until its completion
+// packet has been taken off the port: the kernel may write the OVERLAPPED
+// until then, so it must stay where it is and stay allocated, whatever
+// happens to the listener or connection that started it. Go heap objects
+// do not move, and live keeps them reachable.
+var ioPort struct {
+	once sync.Once
+	h    syscall.Handle
+	err  error
+
+	mu   sync.Mutex
+	live map[uintptr]*ioOp
+}
+
+// ioOp is one overlapped operation on the package's port.
+type ioOp struct {
+	ov   syscall.Overlapped
+	done chan *ioOp // told, without blocking, when the completion arrives
+	n    uint32     // bytes transferred, from the completion packet
+	err  error      // the operation's error, from the completion packet
+	slot *pendingPipe
+}
+
+func startPort() error {
+	ioPort.once.Do(func() {
+		h, err := createIoCompletionPort(syscall.InvalidHandle, 0, 0, 1)
+		if err != nil {
+			ioPort.err = os.NewSyscallError("CreateIoCompletionPort", err)
+			return
+		}
+		ioPort.h = h
+		ioPort.live = make(map[uintptr]*ioOp)
+		go portLoop(h)
+	})
+	return ioPort.err
+}
+
+// portLoop hands each completion packet to the operation it belongs to.
+func portLoop(port syscall.Handle) {
+	for {
+		var n uint32
+		var key, ov uintptr
+		err := getQueuedCompletionStatus(port, &n, &key, &ov, syscall.INFINITE)
+		if ov == 0 {
+			continue // not a completion (the port cannot fail while open)
+		}
+		ioPort.mu.Lock()
+		op := ioPort.live[ov]
+		delete(ioPort.live, ov)
+		ioPort.mu.Unlock()
+		if op == nil {
+			continue
+		}
+		op.n, op.err = n, err
+		select {
+		case op.done <- op:
+		default:
+			// Channels are sized so this cannot happen; never stall
+			// the port if it does.
+			go func() { op.done <- op }()
+		}
+		// Let the goroutine just made ready run on this P now, rather
+		// than wait there while this one blocks in the next call.
+		runtime.Gosched()
+	}
+}
+
+// associate joins h to the package's port.
+func associate(h syscall.Handle) error {
+	if err := startPort(); err != nil {
+		return err
+	}
+	if _, err := createIoCompletionPort(h, ioPort.h, 0, 0); err != nil {
+		return os.NewSyscallError("CreateIoCompletionPort", err)
+	}
+	return nil
+}
+
+// start makes the overlapped call with op's OVERLAPPED and reports whether
+// a completion packet will follow (see begin and started).
+func (op *ioOp) start(call func(ov *syscall.Overlapped) error) (bool, error) {
+	return op.started(call(op.begin()))
+}
+
+// begin enters op in the port's table and returns its OVERLAPPED, cleared,
+// for the overlapped call, whose error then goes to started.
+func (op *ioOp) begin() *syscall.Overlapped {
+	op.ov = syscall.Overlapped{}
+	ioPort.mu.Lock()
+	ioPort.live[uintptr(unsafe.Pointer(&op.ov))] = op
+	ioPort.mu.Unlock()
+	return &op.ov
+}
+
+// started reports whether a completion packet will follow the overlapped
+// call that returned err: for a call that started (ERROR_IO_PENDING) or
+// finished at once with success or a warning (ERROR_MORE_DATA). A call
+// that failed at once queues nothing: op leaves the table, and the error
+// is returned.
+func (op *ioOp) started(err error) (bool, error) {
+	switch err {
+	case nil, syscall.ERROR_IO_PENDING, syscall.ERROR_MORE_DATA:
+		return true, nil
+	}
+	ioPort.mu.Lock()
+	delete(ioPort.live, uintptr(unsafe.Pointer(&op.ov)))
+	ioPort.mu.Unlock()
+	return false, err
+}
+
+// ---- listeners ----
+
 // sysListener holds a listener's pending pipe instances. Each has an
 // overlapped ConnectNamedPipe outstanding, so that several clients can
 // connect at once without ERROR_PIPE_BUSY; Accept waits for any of them.
 type sysListener struct {
+	ls *pipeListener
+}
+
+// pipeListener is the state of a listener. It does not refer to its
+// Listener, so that a Listener dropped without Close can be collected and
+// its cleanup can close the instances.
+type pipeListener struct {
 	path     *uint16
 	sa       *syscall.SecurityAttributes
-	sd       uintptr // LocalAlloc'd security descriptor, or 0
+	sd       uintptr // LocalAlloc'd security descriptor
 	openMode uint32
 	pipeMode uint32
 	bufSize  uint32
 	msg      bool
-	deadline atomic.Int64 // Accept deadline in Unix nanoseconds, 0 for none
+	want     int // instances to keep waiting
 
-	wakeMu sync.Mutex     // guards wake's lifetime against SetDeadline racing Close
-	wake   syscall.Handle // manual-reset event: Close or SetDeadline happened
+	ready    chan *ioOp    // completed connects; room for every instance
+	closing  chan struct{} // closed by Close
+	wake     chan struct{} // SetDeadline happened
+	deadline atomic.Int64  // Accept deadline in Unix nanoseconds, 0 for none
 
-	mu    sync.Mutex // serialises Accept and Close's cleanup; guards slots
-	slots []*pendingPipe
+	acceptMu sync.Mutex // serialises Accept
+	timer    *time.Timer
+
+	mu      sync.Mutex // guards the rest
+	closed  bool
+	pending map[*pendingPipe]bool // instances not yet accepted, all open
+	missing int                   // instances that could not be replaced
+	refill  *time.Timer           // retries the missing ones
+	backoff time.Duration
+	reserve [2]syscall.Handle // server and client end of the instance that holds the name, or 0
 }
 
 // pendingPipe is a pipe instance waiting for a client.
 type pendingPipe struct {
-	h       syscall.Handle
-	ov      syscall.Overlapped // its HEvent is ev; the kernel writes it until the connect ends
-	ev      syscall.Handle
-	pending bool // the connect is in progress (ERROR_IO_PENDING)
+	op ioOp
+	h  syscall.Handle
 }
 
 func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *Addr, error) {
@@ -181,231 +310,356 @@ func sysListen(ctx context.Context, lc *ListenConfig, name string) (*Listener, *
 	case buf < 0 || buf > math.MaxInt32:
 		return nil, addr, &argError{"BufferSize out of range", syscall.EINVAL}
 	}
-	l := &Listener{addr: addr}
-	sl := &l.sysListener
-	sl.msg = lc.Message
-	sl.path, _ = syscall.UTF16PtrFromString(path)
-	sl.openMode = pipeAccessDuplex | syscall.FILE_FLAG_OVERLAPPED
+	if err := startPort(); err != nil {
+		return nil, addr, err
+	}
+	ls := &pipeListener{
+		msg:      lc.Message,
+		openMode: pipeAccessDuplex | syscall.FILE_FLAG_OVERLAPPED,
+		bufSize:  uint32(buf),
+		want:     n,
+		ready:    make(chan *ioOp, maxInstances+8),
+		closing:  make(chan struct{}),
+		wake:     make(chan struct{}, 1),
+		pending:  make(map[*pendingPipe]bool),
+	}
+	ls.path, _ = syscall.UTF16PtrFromString(path)
 	if lc.Message {
-		sl.pipeMode = pipeTypeMessage | pipeReadmodeMessage
+		ls.pipeMode = pipeTypeMessage | pipeReadmodeMessage
 	}
 	if !lc.AllowRemote {
-		sl.pipeMode |= pipeRejectRemoteClients
+		ls.pipeMode |= pipeRejectRemoteClients
 	}
-	sl.bufSize = uint32(buf)
+	self, err := currentUserSID()
+	if err != nil {
+		return nil, addr, err
+	}
 	sddl := lc.SecurityDescriptor
 	if sddl == "" && private {
-		if sddl, err = ownerOnlySDDL(); err != nil {
-			return nil, addr, err
+		sddl = ownerOnlySDDL(self)
+	}
+	var sdBytes []byte
+	if ls.sd, sdBytes, err = sddlToSD(sddl); err != nil {
+		return nil, addr, err
+	}
+	if lc.SecurityDescriptor != "" {
+		err = checkInstanceRights(sdBytes, sddl, self)
+	}
+	if err == nil && !hasOwner(sdBytes) {
+		// The creator's default owner is not always its user (an
+		// elevated administrator's is BUILTIN\Administrators, Wine's the
+		// user's primary group): name the user, which every token may
+		// assign, so that Dialer.ServerSID can check it.
+		syscall.LocalFree(syscall.Handle(ls.sd))
+		ls.sd, _, err = sddlToSD("O:" + self + sddl)
+	}
+	if err != nil {
+		if ls.sd != 0 {
+			syscall.LocalFree(syscall.Handle(ls.sd))
+		}
+		return nil, addr, err
+	}
+	ls.sa = &syscall.SecurityAttributes{Length: uint32(unsafe.Sizeof(syscall.SecurityAttributes{})), SecurityDescriptor: ls.sd}
+
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if err := ls.reserveName(); err != nil {
+		ls.shutdownLocked()
+		return nil, addr, err
+	}
+	for range n {
+		if err := ls.newInstance(); err != nil {
+			ls.shutdownLocked()
+			return nil, addr, os.NewSyscallError("CreateNamedPipe", err)
 		}
 	}
-	if sddl != "" {
-		if sl.sd, err = sddlToSD(sddl); err != nil {
-			return nil, addr, err
-		}
-		sl.sa = &syscall.SecurityAttributes{Length: uint32(unsafe.Sizeof(syscall.SecurityAttributes{})), SecurityDescriptor: sl.sd}
-	}
-	if sl.wake, err = createEvent(nil, true, false, nil); err != nil {
-		sl.free()
-		return nil, addr, os.NewSyscallError("CreateEvent", err)
-	}
-	for i := 0; i < n; i++ {
-		p, err := sl.newInstance(i == 0)
-		if err != nil {
-			if i == 0 && (err == syscall.ERROR_ACCESS_DENIED || err == errorPipeBusy) {
-				// FILE_FLAG_FIRST_PIPE_INSTANCE: someone else owns the name.
-				err = &existError{os.NewSyscallError("CreateNamedPipe", err)}
-			} else {
-				err = os.NewSyscallError("CreateNamedPipe", err)
-			}
-			sl.closeSlots()
-			sl.free()
-			return nil, addr, err
-		}
-		sl.slots = append(sl.slots, p)
-	}
+	l := &Listener{addr: addr, sysListener: sysListener{ls}}
+	runtime.AddCleanup(l, func(ls *pipeListener) { ls.shutdown() }, ls)
 	return l, addr, nil
 }
 
-// free releases what sysListen allocated besides the pipe instances.
-func (sl *sysListener) free() {
-	if sl.wake != 0 {
-		syscall.CloseHandle(sl.wake)
-		sl.wake = 0
+// reserveName creates the listener's first instance, which claims the name
+// (FILE_FLAG_FIRST_PIPE_INSTANCE), and connects a client end of its own to
+// it, so that the name stays the listener's for as long as it lives, even
+// when every other instance is in use and none can be created. The client
+// end asks only for READ_CONTROL, which the pipe's owner always has. A
+// client that takes the instance first is served like any other; if the
+// listener's own end cannot connect at all, the name is held by the
+// listening instances alone.
+func (ls *pipeListener) reserveName() error {
+	h, err := createNamedPipe(ls.path, ls.openMode|fileFlagFirstPipeInstance, ls.pipeMode, pipeUnlimitedInstances, ls.bufSize, ls.bufSize, 0, ls.sa)
+	if err != nil {
+		return nameTakenErr(ls.path, err)
 	}
-	if sl.sd != 0 {
-		syscall.LocalFree(syscall.Handle(sl.sd))
-		sl.sd = 0
+	for try := 0; ; try++ {
+		c, err := syscall.CreateFile(ls.path, readControl, 0, nil, syscall.OPEN_EXISTING, syscall.FILE_FLAG_OVERLAPPED|securitySqosPresent|securityIdentification, 0)
+		if err == nil {
+			ls.reserve = [2]syscall.Handle{h, c}
+			return nil
+		}
+		// Someone else's client took the instance (ERROR_PIPE_BUSY), or
+		// the DACL keeps even the owner out: serve h as a listening
+		// instance, and try once more with a fresh one if it was taken.
+		if err := ls.listenOn(h); err != nil {
+			return os.NewSyscallError("ConnectNamedPipe", err)
+		}
+		if err != errorPipeBusy || try == 3 {
+			return nil
+		}
+		if h, err = ls.createInstance(); err != nil {
+			return os.NewSyscallError("CreateNamedPipe", err)
+		}
 	}
 }
 
-// newInstance creates a pipe instance and starts an overlapped
-// ConnectNamedPipe on it. The error is the bare Win32 error of the call.
-func (sl *sysListener) newInstance(first bool) (*pendingPipe, error) {
-	mode := sl.openMode
-	if first {
-		mode |= fileFlagFirstPipeInstance
+// nameTakenErr explains why the first instance of path could not be
+// created: another process holds the name (os.ErrExist), or the system
+// refused this process outright (os.ErrPermission). Both come back from
+// CreateNamedPipe as ERROR_ACCESS_DENIED, told apart by whether any
+// instance of the name exists.
+func nameTakenErr(path *uint16, err error) error {
+	serr := os.NewSyscallError("CreateNamedPipe", err)
+	switch err {
+	case errorPipeBusy:
+		return &existError{serr}
+	case syscall.ERROR_ACCESS_DENIED:
+		if werr := waitNamedPipe(path, 1); werr != syscall.ERROR_FILE_NOT_FOUND {
+			return &existError{serr}
+		}
 	}
-	h, err := createNamedPipe(sl.path, mode, sl.pipeMode, pipeUnlimitedInstances, sl.bufSize, sl.bufSize, 0, sl.sa)
+	return serr
+}
+
+// failInstances makes that many CreateNamedPipe calls for further
+// instances fail, for tests.
+var failInstances atomic.Int32
+
+// refilled, if set, is called when a listener has replaced every instance
+// it could not create at first, for tests.
+var refilled func()
+
+func (ls *pipeListener) createInstance() (syscall.Handle, error) {
+	if failInstances.Load() > 0 && failInstances.Add(-1) >= 0 {
+		return 0, syscall.Errno(1450) // ERROR_NO_SYSTEM_RESOURCES
+	}
+	h, err := createNamedPipe(ls.path, ls.openMode, ls.pipeMode, pipeUnlimitedInstances, ls.bufSize, ls.bufSize, 0, ls.sa)
 	if err != nil {
-		return nil, err
+		return 0, err
+	}
+	return h, nil
+}
+
+// newInstance adds a listening instance. ls.mu is held.
+func (ls *pipeListener) newInstance() error {
+	h, err := ls.createInstance()
+	if err != nil {
+		return err
+	}
+	return ls.listenOn(h)
+}
+
+// listenOn starts an overlapped ConnectNamedPipe on instance h, which it
+// takes over (closing it on error). ls.mu is held.
+func (ls *pipeListener) listenOn(h syscall.Handle) error {
+	if err := associate(h); err != nil {
+		syscall.CloseHandle(h)
+		return err
 	}
 	p := &pendingPipe{h: h}
-	if p.ev, err = createEvent(nil, true, false, nil); err != nil {
-		syscall.CloseHandle(h)
-		return nil, err
-	}
-	p.ov.HEvent = p.ev
-	if err := p.connect(); err != nil {
-		p.close()
-		return nil, err
-	}
-	return p, nil
-}
-
-// connect starts the wait for a client. The event is set once one has
-// connected (or already had).
-func (p *pendingPipe) connect() error {
+	p.op.done = ls.ready
+	p.op.slot = p
 	for {
-		err := connectNamedPipe(p.h, &p.ov)
-		switch err {
-		case syscall.ERROR_IO_PENDING:
-			p.pending = true
+		started, err := p.op.start(func(ov *syscall.Overlapped) error { return connectNamedPipe(h, ov) })
+		if started {
+			ls.pending[p] = true
 			return nil
-		case nil, errorPipeConnected:
-			p.pending = false
-			return setEvent(p.ev)
+		}
+		switch err {
+		case errorPipeConnected:
+			// A client opened the instance before the call: ready now.
+			p.op.n, p.op.err = 0, nil
+			ls.pending[p] = true
+			ls.ready <- &p.op
+			return nil
 		case errorNoData:
-			// A client opened the instance and closed it again before we
-			// got here: make the instance free and wait again.
-			if err := disconnectNamedPipe(p.h); err != nil {
+			// A client opened the instance and closed it again: make
+			// the instance free and wait again.
+			if err := disconnectNamedPipe(h); err != nil {
+				syscall.CloseHandle(h)
 				return err
 			}
 		default:
+			syscall.CloseHandle(h)
 			return err
 		}
 	}
 }
 
-// result reports how the connect ended, once the event is set.
-func (p *pendingPipe) result() error {
-	if !p.pending {
-		return nil
+// replace puts a new listening instance in place of an accepted one, or,
+// if that fails, counts it missing and retries later, backing off from
+// 10 ms to 1 s between tries. ls.mu is held.
+func (ls *pipeListener) replace() {
+	if ls.missing == 0 {
+		if err := ls.newInstance(); err == nil {
+			return
+		}
 	}
-	var n uint32
-	err := getOverlappedResult(p.h, &p.ov, &n, false)
-	if err == nil {
-		p.pending = false
+	ls.missing++
+	if ls.refill == nil {
+		ls.backoff = 10 * time.Millisecond
+		ls.refill = time.AfterFunc(ls.backoff, ls.refillMissing)
 	}
-	return err
 }
 
-// close cancels a pending connect, waits until the kernel is done with the
-// OVERLAPPED and closes the instance.
-func (p *pendingPipe) close() {
-	if p.pending {
-		syscall.CancelIoEx(p.h, &p.ov)
-		var n uint32
-		getOverlappedResult(p.h, &p.ov, &n, true)
-		p.pending = false
+// refillMissing retries the instances replace could not create.
+func (ls *pipeListener) refillMissing() {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if ls.closed {
+		return
 	}
-	syscall.CloseHandle(p.h)
-	syscall.CloseHandle(p.ev)
+	for ls.missing > 0 {
+		if err := ls.newInstance(); err != nil {
+			ls.backoff = min(2*ls.backoff, time.Second)
+			ls.refill.Reset(ls.backoff)
+			return
+		}
+		ls.missing--
+	}
+	ls.refill = nil
+	if refilled != nil {
+		refilled()
+	}
 }
 
-func (sl *sysListener) closeSlots() {
-	for _, p := range sl.slots {
-		p.close()
-	}
-	sl.slots = nil
+// instances reports how many instances wait for clients, how many are
+// missing and whether the reserve instance holds the name, for tests.
+func (ls *pipeListener) instances() (waiting, missing int, reserved bool) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	return len(ls.pending), ls.missing, ls.reserve[1] != 0
 }
 
 func (l *Listener) accept() (*Conn, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	handles := make([]syscall.Handle, 0, 1+maxInstances)
+	ls := l.ls
+	ls.acceptMu.Lock()
+	defer ls.acceptMu.Unlock()
 	for {
-		if l.closed.Load() {
+		select {
+		case <-ls.closing:
+			return nil, net.ErrClosed
+		default:
+		}
+		dl := ls.deadline.Load()
+		var expired <-chan time.Time
+		if dl != 0 {
+			d := time.Until(time.Unix(0, dl))
+			if d <= 0 {
+				return nil, os.ErrDeadlineExceeded
+			}
+			if ls.timer == nil {
+				ls.timer = time.NewTimer(d)
+			} else {
+				ls.timer.Reset(d)
+			}
+			expired = ls.timer.C
+		}
+		var op *ioOp
+		select {
+		case op = <-ls.ready:
+		case <-ls.closing:
+		case <-ls.wake:
+		case <-expired:
+		}
+		if expired != nil {
+			ls.timer.Stop()
+		}
+		if op == nil {
+			continue // look again at Close and the deadline
+		}
+		p := op.slot
+		ls.mu.Lock()
+		mine := ls.pending[p]
+		delete(ls.pending, p)
+		closed := ls.closed
+		if mine && !closed {
+			ls.replace()
+		}
+		ls.mu.Unlock()
+		if !mine {
+			continue // Close has closed it
+		}
+		if closed {
+			syscall.CloseHandle(p.h)
 			return nil, net.ErrClosed
 		}
-		if len(l.slots) == 0 {
-			// Refilling failed earlier; try again so the error is seen.
-			p, err := l.newInstance(false)
-			if err != nil {
-				return nil, os.NewSyscallError("CreateNamedPipe", err)
-			}
-			l.slots = append(l.slots, p)
-		}
-		dl := l.deadline.Load()
-		if dl != 0 && time.Now().UnixNano() >= dl {
-			return nil, os.ErrDeadlineExceeded
-		}
-		timeout := waitTimeout(dl)
-		handles = append(handles[:0], l.wake)
-		for _, p := range l.slots {
-			handles = append(handles, p.ev)
-		}
-		i, err := waitForMultipleObjects(uint32(len(handles)), &handles[0], false, timeout)
-		if err != nil {
-			return nil, os.NewSyscallError("WaitForMultipleObjects", err)
-		}
-		switch {
-		case i == syscall.WAIT_TIMEOUT:
-			continue
-		case i == waitObject0:
-			// Close or SetDeadline: look again at both.
-			resetEvent(l.wake)
-			continue
-		case i > waitObject0 && int(i-waitObject0) < len(handles):
-		default:
-			return nil, os.NewSyscallError("WaitForMultipleObjects", syscall.EINVAL)
-		}
-		k := int(i - waitObject0 - 1)
-		p := l.slots[k]
-		err = p.result()
-		if err == errorIOIncomplete {
-			continue // cannot happen with a manual-reset event that is set
-		}
-		// Put a fresh instance in the slot before handing this one out.
-		if q, nerr := l.newInstance(false); nerr == nil {
-			l.slots[k] = q
-		} else {
-			l.slots = append(l.slots[:k], l.slots[k+1:]...)
-		}
-		syscall.CloseHandle(p.ev)
-		p.ev = 0
-		if err != nil {
+		if op.err != nil {
 			syscall.CloseHandle(p.h)
-			if err == errorNoData || err == syscall.ERROR_BROKEN_PIPE || err == errorPipeNotConnected {
+			switch op.err {
+			case errorNoData, syscall.ERROR_BROKEN_PIPE, errorPipeNotConnected, syscall.ERROR_OPERATION_ABORTED:
 				continue // the client left before we got to it
 			}
-			return nil, os.NewSyscallError("ConnectNamedPipe", err)
+			return nil, os.NewSyscallError("ConnectNamedPipe", op.err)
 		}
-		return newPipeConn(p.h, l.msg, true, l.addr, &Addr{Net: netUnix})
+		// The instance stays on the package's port, where it does its I/O
+		// (a handle cannot move to the runtime's port under Wine, which
+		// lacks FileReplaceCompletionInformation).
+		return newPipeConn(p.h, ls.msg, true, true, l.addr, &Addr{Net: netUnix})
 	}
 }
 
 func (l *Listener) close() error {
-	l.wakeMu.Lock()
-	setEvent(l.wake)
-	l.wakeMu.Unlock()
-	l.mu.Lock() // Accept has returned and will not wait again
-	defer l.mu.Unlock()
-	l.closeSlots()
-	l.wakeMu.Lock()
-	l.free()
-	l.wakeMu.Unlock()
+	l.ls.shutdown()
 	return nil
 }
 
+// shutdown closes every instance and frees the security descriptor. The
+// operations in flight stay in the port's table until their cancelled
+// completions arrive.
+func (ls *pipeListener) shutdown() {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	ls.shutdownLocked()
+}
+
+func (ls *pipeListener) shutdownLocked() {
+	if ls.closed {
+		return
+	}
+	ls.closed = true
+	close(ls.closing)
+	for p := range ls.pending {
+		syscall.CancelIoEx(p.h, &p.op.ov)
+		syscall.CloseHandle(p.h)
+	}
+	clear(ls.pending)
+	if ls.refill != nil {
+		ls.refill.Stop()
+	}
+	for _, h := range ls.reserve {
+		if h != 0 {
+			syscall.CloseHandle(h)
+		}
+	}
+	if ls.sd != 0 {
+		syscall.LocalFree(syscall.Handle(ls.sd))
+		ls.sd = 0
+	}
+}
+
 func (l *Listener) setDeadline(t time.Time) error {
-	l.wakeMu.Lock()
-	defer l.wakeMu.Unlock()
-	if l.closed.Load() || l.wake == 0 {
+	ls := l.ls
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if ls.closed {
 		return net.ErrClosed
 	}
-	l.deadline.Store(deadlineNanos(t))
-	return setEvent(l.wake)
+	ls.deadline.Store(deadlineNanos(t))
+	select {
+	case ls.wake <- struct{}{}:
+	default:
+	}
+	return nil
 }
 
 func (l *Listener) syscallConn() (syscall.RawConn, error) { return nil, errors.ErrUnsupported }
@@ -418,114 +672,90 @@ func deadlineNanos(t time.Time) int64 {
 	return max(t.UnixNano(), 1)
 }
 
-// waitTimeout turns a deadline from deadlineNanos into a timeout for
-// WaitForMultipleObjects, rounded up so that the wait never ends just before
-// the deadline: INFINITE for none, 0 for one that has passed.
-func waitTimeout(dl int64) uint32 {
-	if dl == 0 {
-		return syscall.INFINITE
-	}
-	d := max(time.Until(time.Unix(0, dl)), 0)
-	return uint32(min((d+time.Millisecond-1)/time.Millisecond, syscall.INFINITE-1))
-}
+// ---- connections ----
 
 // sysConn holds what a Windows connection needs beyond its file.
 //
-// Message-mode reads do not go through os.File: a ReadFile that finds a
-// message longer than the buffer fails at once with ERROR_MORE_DATA, and
-// internal/poll then neither reports the bytes it did read (Wine reports 0
-// for them) nor expects the completion packet that Windows still queues for
-// such a warning status. They run here instead, overlapped with an event of
-// their own whose low bit keeps the completion off the runtime's port, and
-// wait for it on the calling thread. Empty messages are written the same way,
-// since os.File skips zero-length writes.
+// A connection accepted by a Listener, and every message-mode connection,
+// does its reads and writes itself, on the package's port (see ioPort);
+// its os.File only holds the handle, for Close and SyscallConn. Other
+// connections (dialed or from ConnPair, in byte mode) read and write
+// through os.File, on the runtime's port.
 type sysConn struct {
 	server bool // the pipe's server end
 	own    *ownIO
 }
 
-// ownIO is the state of a message-mode connection's own overlapped I/O.
+// ownIO is the state of a message-mode connection's own I/O.
 type ownIO struct {
-	closed  atomic.Bool
-	closeEv syscall.Handle // manual-reset, set once by Close
+	h       syscall.Handle // the file's handle, open while closed is false
+	mu      sync.Mutex     // held while an operation starts or is cancelled, and by Close
+	closed  bool
+	closing chan struct{} // closed by Close
 	rd, wr  ownOp
-
-	evMu  sync.Mutex // guards the events' lifetime against SetDeadline racing Close
-	freed bool
 }
 
-// ownOp is one direction of ownIO. Its mutex serialises the calls; the
-// OVERLAPPED lives here, on the heap, for as long as the kernel may write it.
+// ownOp is one direction of ownIO. Its mutex serialises the calls.
 type ownOp struct {
 	mu       sync.Mutex
-	ov       syscall.Overlapped
-	done     syscall.Handle // manual-reset: the operation completed
-	wake     syscall.Handle // manual-reset: the deadline changed
-	deadline atomic.Int64   // Unix nanoseconds, 0 for none
+	op       ioOp
+	pin      runtime.Pinner
+	deadline atomic.Int64  // Unix nanoseconds, 0 for none
+	wake     chan struct{} // the deadline changed
+	timer    *time.Timer
 }
 
-func newOwnIO() (*ownIO, error) {
-	o := new(ownIO)
-	for _, h := range []*syscall.Handle{&o.closeEv, &o.rd.done, &o.rd.wake, &o.wr.done, &o.wr.wake} {
-		ev, err := createEvent(nil, true, false, nil)
-		if err != nil {
-			o.free()
-			return nil, os.NewSyscallError("CreateEvent", err)
-		}
-		*h = ev
+func newOwnIO(h syscall.Handle) *ownIO {
+	o := &ownIO{h: h, closing: make(chan struct{})}
+	for _, op := range []*ownOp{&o.rd, &o.wr} {
+		op.op.done = make(chan *ioOp, 1)
+		op.wake = make(chan struct{}, 1)
 	}
-	return o, nil
-}
-
-func (o *ownIO) free() {
-	for _, h := range []syscall.Handle{o.closeEv, o.rd.done, o.rd.wake, o.wr.done, o.wr.wake} {
-		if h != 0 {
-			syscall.CloseHandle(h)
-		}
-	}
+	return o
 }
 
 func (c *Conn) close() error {
-	o := c.own
-	if o == nil {
-		return c.f.Close()
+	if o := c.own; o != nil {
+		// Operations that started before this are cancelled by the
+		// os.File's Close; none starts after it.
+		o.mu.Lock()
+		if !o.closed {
+			o.closed = true
+			close(o.closing)
+		}
+		o.mu.Unlock()
 	}
-	// Wake this connection's own waits before os.File cancels the I/O and
-	// waits for them to let go of the handle.
-	if o.closed.CompareAndSwap(false, true) {
-		setEvent(o.closeEv)
-	}
-	err := c.f.Close()
-	if err == nil {
-		// No call is inside the handle any more.
-		o.evMu.Lock()
-		o.free()
-		o.freed = true
-		o.evMu.Unlock()
-	}
-	return err
+	return c.f.Close()
 }
 
-func (c *Conn) noteDeadline(t time.Time, read, write bool) {
+func (c *Conn) setDeadline(t time.Time, read, write bool) error {
 	o := c.own
 	if o == nil {
-		return
+		return fileDeadline(c.f, t, read, write)
+	}
+	o.mu.Lock()
+	closed := o.closed
+	o.mu.Unlock()
+	if closed {
+		return &os.PathError{Op: "SetDeadline", Path: c.f.Name(), Err: os.ErrClosed}
 	}
 	ns := deadlineNanos(t)
-	o.evMu.Lock()
-	defer o.evMu.Unlock()
-	if o.freed {
-		return
+	for _, op := range []*ownOp{&o.rd, &o.wr} {
+		if (op == &o.rd && read) || (op == &o.wr && write) {
+			op.deadline.Store(ns)
+			select {
+			case op.wake <- struct{}{}:
+			default:
+			}
+		}
 	}
-	if read {
-		o.rd.deadline.Store(ns)
-		setEvent(o.rd.wake)
-	}
-	if write {
-		o.wr.deadline.Store(ns)
-		setEvent(o.wr.wake)
-	}
+	return nil
 }
+
+// maxMsg is the longest message a connection writes: one WriteFile call,
+// whose length is a DWORD, kept to an int32 like the sizes Windows
+// reports.
+const maxMsg = math.MaxInt32
 
 // do runs one overlapped ReadFile (or WriteFile, with write set) on the
 // connection and waits for it, for the deadline or for Close. A read that
@@ -539,96 +769,126 @@ func (c *Conn) do(write bool, b []byte) (n int, err error) {
 	}
 	op.mu.Lock()
 	defer op.mu.Unlock()
-	var pin runtime.Pinner
-	defer pin.Unpin()
-	if len(b) > 0 {
-		pin.Pin(&b[0])
+	if len(b) > maxMsg {
+		b = b[:maxMsg] // reads only: sendMsg refuses longer messages
 	}
-	err = c.handle(func(h syscall.Handle) error {
-		if o.closed.Load() {
-			return net.ErrClosed
-		}
-		if dl := op.deadline.Load(); dl != 0 && time.Now().UnixNano() >= dl {
-			return os.ErrDeadlineExceeded
-		}
-		op.ov = syscall.Overlapped{HEvent: op.done | 1}
-		resetEvent(op.done)
-		var qty uint32
-		var err error
+	if len(b) > 0 {
+		op.pin.Pin(&b[0])
+		defer op.pin.Unpin()
+	}
+	if dl := op.deadline.Load(); dl != 0 && time.Now().UnixNano() >= dl {
+		return 0, c.ioErr(write, os.ErrDeadlineExceeded)
+	}
+	// Holding o.mu with o.closed false, the handle is open: Close marks
+	// the connection closed under o.mu before it closes the file.
+	o.mu.Lock()
+	started := false
+	if o.closed {
+		err = net.ErrClosed
+	} else {
+		ov := op.op.begin()
 		if write {
-			err = syscall.WriteFile(h, b, &qty, &op.ov)
+			err = syscall.WriteFile(o.h, b, nil, ov)
 		} else {
-			err = syscall.ReadFile(h, b, &qty, &op.ov)
+			err = syscall.ReadFile(o.h, b, nil, ov)
 		}
-		if err != syscall.ERROR_IO_PENDING {
-			// Done already. A failed call's byte count is not reliable;
-			// ERROR_MORE_DATA is dealt with below.
-			if err == nil {
-				n = int(qty)
-			}
-			return err
-		}
-		handles := [...]syscall.Handle{op.done, o.closeEv, op.wake}
-		for {
-			timeout := waitTimeout(op.deadline.Load())
-			i, werr := waitForMultipleObjects(uint32(len(handles)), &handles[0], false, timeout)
-			if werr != nil {
-				// Cannot wait: make sure the kernel is done with the
-				// OVERLAPPED before giving up.
-				syscall.CancelIoEx(h, &op.ov)
-				getOverlappedResult(h, &op.ov, &qty, true)
-				return os.NewSyscallError("WaitForMultipleObjects", werr)
-			}
-			var cause error
-			switch i {
-			case waitObject0: // completed
-			case waitObject0 + 1:
-				cause = net.ErrClosed
-			case waitObject0 + 2:
-				resetEvent(op.wake)
-				continue
-			case syscall.WAIT_TIMEOUT:
-				if dl := op.deadline.Load(); dl == 0 || time.Now().UnixNano() < dl {
-					continue // the deadline moved
-				}
+		started, err = op.op.started(err)
+	}
+	o.mu.Unlock()
+	if !started {
+		return 0, c.ioErr(write, err)
+	}
+	var cause error
+wait:
+	for {
+		var expired <-chan time.Time
+		if dl := op.deadline.Load(); dl != 0 {
+			d := time.Until(time.Unix(0, dl))
+			if d <= 0 {
 				cause = os.ErrDeadlineExceeded
+				break
 			}
-			if cause != nil {
-				syscall.CancelIoEx(h, &op.ov)
+			if op.timer == nil {
+				op.timer = time.NewTimer(d)
+			} else {
+				op.timer.Reset(d)
 			}
-			err = getOverlappedResult(h, &op.ov, &qty, true)
-			n = int(qty)
-			if err == syscall.ERROR_OPERATION_ABORTED {
-				if cause == nil {
-					cause = net.ErrClosed // os.File's Close cancelled it
-				}
-				return cause
-			}
-			// Completed, perhaps while being cancelled: report what it did.
-			return err
+			expired = op.timer.C
 		}
-	})
+		select {
+		case <-op.op.done:
+			if expired != nil {
+				op.timer.Stop()
+			}
+			break wait
+		case <-o.closing:
+			cause = net.ErrClosed
+		case <-op.wake:
+		case <-expired:
+		}
+		if expired != nil {
+			op.timer.Stop()
+		}
+		if cause != nil {
+			break
+		}
+	}
+	if cause != nil {
+		// Cancel, then wait for the completion, which always comes: the
+		// buffer and the OVERLAPPED are the kernel's until then. If the
+		// connection is closed, its Close cancels the call.
+		o.mu.Lock()
+		if !o.closed {
+			syscall.CancelIoEx(o.h, &op.op.ov)
+		}
+		o.mu.Unlock()
+		<-op.op.done
+	}
+	n, err = int(op.op.n), op.op.err
 	switch err {
-	case syscall.ERROR_BROKEN_PIPE, errorPipeNotConnected:
-		if !write {
-			err = io.EOF
+	case nil:
+	case syscall.ERROR_OPERATION_ABORTED:
+		if cause == nil {
+			cause = net.ErrClosed // os.File's Close cancelled it
 		}
+		err = cause
 	case syscall.ERROR_MORE_DATA:
 		n = len(b)
 	}
-	if err != nil && err != io.EOF && err != syscall.ERROR_MORE_DATA {
-		opName := "read"
-		if write {
-			opName = "write"
+	// A call that completed while being cancelled reports what it did.
+	return n, c.ioErr(write, err)
+}
+
+// ioErr maps the error of a message-mode read or write: the end of the
+// pipe is io.EOF for a read, and the rest is wrapped in an *os.PathError.
+func (c *Conn) ioErr(write bool, err error) error {
+	switch err {
+	case nil, syscall.ERROR_MORE_DATA:
+		return err
+	case syscall.ERROR_BROKEN_PIPE, errorPipeNotConnected:
+		if !write {
+			return io.EOF
 		}
-		err = &os.PathError{Op: opName, Path: c.f.Name(), Err: err}
 	}
-	return n, err
+	opName := "read"
+	if write {
+		opName = "write"
+	}
+	return &os.PathError{Op: opName, Path: c.f.Name(), Err: err}
 }
 
 // newPipeConn wraps a connected overlapped pipe handle. It takes ownership of
-// h, even on error.
-func newPipeConn(h syscall.Handle, msg, server bool, laddr, raddr *Addr) (*Conn, error) {
+// h, even on error. onPort says h is on the package's port already (an
+// accepted instance); a message-mode handle is joined to it otherwise, and
+// any other handle is left to os, which joins it to the runtime's.
+func newPipeConn(h syscall.Handle, msg, server, onPort bool, laddr, raddr *Addr) (*Conn, error) {
+	own := msg || onPort
+	if own && !onPort {
+		if err := associate(h); err != nil {
+			syscall.CloseHandle(h)
+			return nil, err
+		}
+	}
 	f := os.NewFile(uintptr(h), raddr.Name)
 	rc, err := f.SyscallConn()
 	if err != nil {
@@ -636,11 +896,8 @@ func newPipeConn(h syscall.Handle, msg, server bool, laddr, raddr *Addr) (*Conn,
 		return nil, err
 	}
 	c := &Conn{f: f, rc: rc, laddr: laddr, raddr: raddr, msg: msg, sysConn: sysConn{server: server}}
-	if msg {
-		if c.own, err = newOwnIO(); err != nil {
-			f.Close()
-			return nil, err
-		}
+	if own {
+		c.own = newOwnIO(h)
 	}
 	return c, nil
 }
@@ -693,6 +950,12 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 		syscall.CloseHandle(h)
 		return nil, addr, os.NewSyscallError("GetNamedPipeInfo", err)
 	}
+	if !d.Message && flagsInfo&pipeTypeMessage != 0 {
+		// A byte-mode reader would take the server's empty message for
+		// the end of the stream.
+		syscall.CloseHandle(h)
+		return nil, addr, &argError{"the listener is in message mode; dial with Dialer.Message", syscall.EPROTOTYPE}
+	}
 	if d.Message {
 		if flagsInfo&pipeTypeMessage == 0 {
 			syscall.CloseHandle(h)
@@ -710,50 +973,56 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 			return nil, addr, err
 		}
 	}
-	c, err := newPipeConn(h, d.Message, false, &Addr{Net: netUnix}, addr)
+	c, err := newPipeConn(h, d.Message, false, false, &Addr{Net: netUnix}, addr)
 	return c, addr, err
 }
 
-// checkServer verifies that the process serving pipe h runs as the user
-// with the SID string want.
+// checkServer verifies that the pipe object behind h is owned by the SID
+// string want. The owner is part of the object, so it cannot change with a
+// process ID being reused or a handle being passed on.
 func checkServer(h syscall.Handle, want string) error {
-	var pid uint32
-	if err := getNamedPipeServerProcessId(h, &pid); err != nil {
-		return os.NewSyscallError("GetNamedPipeServerProcessId", err)
-	}
-	sid, err := processSID(pid)
+	sid, err := pipeOwner(h)
 	if err != nil {
 		return err
 	}
-	if !strings.EqualFold(sid, want) {
+	if sid == "" || !strings.EqualFold(sid, want) {
 		return &serverUserError{got: sid, want: want}
 	}
 	return nil
 }
 
-// serverUserError reports a pipe server running as an unexpected user. It
-// matches os.ErrPermission.
+// pipeOwner returns the owner SID of the pipe object behind h as a string.
+// The creator's token sets it (its TokenOwner: the user, or for an elevated
+// administrator usually BUILTIN\Administrators), or the creator's security
+// descriptor if it names an owner the creator may assign.
+func pipeOwner(h syscall.Handle) (string, error) {
+	var owner *syscall.SID
+	var sd uintptr
+	if err := getSecurityInfo(h, seKernelObject, ownerSecurityInformation, &owner, nil, nil, nil, &sd); err != nil {
+		return "", os.NewSyscallError("GetSecurityInfo", err)
+	}
+	defer syscall.LocalFree(syscall.Handle(sd))
+	if owner == nil {
+		return "", nil // a descriptor without an owner
+	}
+	s, err := owner.String()
+	if err != nil {
+		return "", os.NewSyscallError("ConvertSidToStringSid", err)
+	}
+	return s, nil
+}
+
+// serverUserError reports a pipe owned by an unexpected user. It matches
+// os.ErrPermission.
 type serverUserError struct{ got, want string }
 
 func (e *serverUserError) Error() string {
-	return "pipe server runs as " + e.got + ", not " + e.want
+	if e.got == "" {
+		return "pipe has no owner, not " + e.want
+	}
+	return "pipe is owned by " + e.got + ", not " + e.want
 }
 func (e *serverUserError) Is(target error) bool { return target == os.ErrPermission }
-
-// processSID returns the user SID of process pid as a string.
-func processSID(pid uint32) (string, error) {
-	ph, err := syscall.OpenProcess(processQueryLimitedInfo, false, pid)
-	if err != nil {
-		return "", os.NewSyscallError("OpenProcess", err)
-	}
-	defer syscall.CloseHandle(ph)
-	var tok syscall.Token
-	if err := syscall.OpenProcessToken(ph, syscall.TOKEN_QUERY, &tok); err != nil {
-		return "", os.NewSyscallError("OpenProcessToken", err)
-	}
-	defer tok.Close()
-	return tokenSID(tok)
-}
 
 func tokenSID(tok syscall.Token) (string, error) {
 	u, err := tok.GetTokenUser()
@@ -767,33 +1036,188 @@ func tokenSID(tok syscall.Token) (string, error) {
 	return s, nil
 }
 
-// ownerOnlySDDL returns a DACL that gives the current user and SYSTEM full
-// access and nobody else any.
-func ownerOnlySDDL() (string, error) {
+// currentUserSID returns the SID of the user this process runs as.
+func currentUserSID() (string, error) {
 	tok, err := syscall.OpenCurrentProcessToken()
 	if err != nil {
 		return "", os.NewSyscallError("OpenProcessToken", err)
 	}
 	defer tok.Close()
-	sid, err := tokenSID(tok)
-	if err != nil {
-		return "", err
-	}
-	return "D:P(A;;FA;;;" + sid + ")(A;;FA;;;SY)", nil
+	return tokenSID(tok)
+}
+
+// ownerOnlySDDL returns a DACL that gives the user with SID self and SYSTEM
+// full access and nobody else any.
+func ownerOnlySDDL(self string) string {
+	return "O:" + self + "D:P(A;;FA;;;" + self + ")(A;;FA;;;SY)"
 }
 
 // sddlToSD converts SDDL to a self-relative security descriptor, which the
-// caller frees with LocalFree.
-func sddlToSD(sddl string) (uintptr, error) {
+// caller frees with LocalFree, and returns its bytes too.
+func sddlToSD(sddl string) (uintptr, []byte, error) {
 	s16, err := syscall.UTF16PtrFromString(sddl)
 	if err != nil {
-		return 0, &argError{"security descriptor contains a NUL byte", syscall.EINVAL}
+		return 0, nil, &argError{"security descriptor contains a NUL byte", syscall.EINVAL}
 	}
-	var sd uintptr
-	if err := convertStringSecurityDescriptorToSecurityDescriptor(s16, sddlRevision1, &sd, nil); err != nil {
-		return 0, &sddlError{sddl, os.NewSyscallError("ConvertStringSecurityDescriptorToSecurityDescriptor", err)}
+	var sd *byte
+	var size uint32
+	if err := convertStringSecurityDescriptorToSecurityDescriptor(s16, sddlRevision1, &sd, &size); err != nil {
+		return 0, nil, &sddlError{sddl, os.NewSyscallError("ConvertStringSecurityDescriptorToSecurityDescriptor", err)}
 	}
-	return sd, nil
+	return uintptr(unsafe.Pointer(sd)), unsafe.Slice(sd, size), nil
+}
+
+// Security descriptor layouts (winnt.h), read by checkInstanceRights.
+type (
+	// sdRelative is SECURITY_DESCRIPTOR_RELATIVE: offsets instead of
+	// pointers, 0 for an absent part.
+	sdRelative struct {
+		Revision byte
+		Sbz1     byte
+		Control  uint16
+		Owner    uint32
+		Group    uint32
+		Sacl     uint32
+		Dacl     uint32
+	}
+	aclHeader struct { // ACL
+		AclRevision byte
+		Sbz1        byte
+		AclSize     uint16
+		AceCount    uint16
+		Sbz2        uint16
+	}
+	aceHeader struct { // ACE_HEADER
+		AceType  byte
+		AceFlags byte
+		AceSize  uint16
+	}
+	allowedAce struct { // ACCESS_ALLOWED_ACE, up to SidStart
+		Header aceHeader
+		Mask   uint32
+	}
+	allowedObjectAce struct { // ACCESS_ALLOWED_OBJECT_ACE, up to ObjectType
+		Header aceHeader
+		Mask   uint32
+		Flags  uint32
+	}
+)
+
+const (
+	seDaclPresent                  = 0x4
+	accessAllowedAceType           = 0x0
+	accessAllowedObjectAceType     = 0x5
+	accessAllowedCallbackAceType   = 0x9
+	accessAllowedCallbackObjectAce = 0xb
+	inheritOnlyAce                 = 0x8
+	aceObjectTypePresent           = 0x1
+	aceInheritedObjectTypePresent  = 0x2
+	guidSize                       = 16
+	sidHeaderSize                  = 8 // SID up to SubAuthority: Revision, SubAuthorityCount, IdentifierAuthority
+
+	fileCreatePipeInstance = 0x4 // FILE_APPEND_DATA on a pipe
+	// createInstanceRights are the rights that include or lead to
+	// FILE_CREATE_PIPE_INSTANCE: itself, the generic rights that map to it,
+	// MAXIMUM_ALLOWED, and the rights to rewrite the DACL or take ownership.
+	createInstanceRights = fileCreatePipeInstance | syscall.GENERIC_WRITE | syscall.GENERIC_ALL | maximumAllowed | writeDAC | writeOwner
+	maximumAllowed       = 0x02000000
+	writeDAC             = 0x00040000
+	writeOwner           = 0x00080000
+)
+
+// hasOwner reports whether the self-relative security descriptor sd names
+// an owner.
+func hasOwner(sd []byte) bool {
+	return len(sd) >= int(unsafe.Sizeof(sdRelative{})) && (*sdRelative)(unsafe.Pointer(&sd[0])).Owner != 0
+}
+
+// instanceTrusted are the SIDs, besides the current user's, that may be
+// granted FILE_CREATE_PIPE_INSTANCE: SYSTEM, BUILTIN\Administrators and
+// OWNER RIGHTS (the pipe's owner).
+var instanceTrusted = []string{"S-1-5-18", "S-1-5-32-544", "S-1-3-4"}
+
+// checkInstanceRights refuses a security descriptor whose DACL lets anyone
+// but the current user (self), SYSTEM, the Administrators and the owner
+// create instances of the pipe. Such a user could add server instances
+// under the listener's name and take some of its clients: a pipe's
+// FILE_APPEND_DATA right is FILE_CREATE_PIPE_INSTANCE, and GENERIC_WRITE
+// and GENERIC_ALL include it. A descriptor without a DACL gets the
+// creator's default DACL, which grants it to none of them; a NULL DACL
+// grants it to everyone.
+func checkInstanceRights(sd []byte, sddl, self string) error {
+	bad := func(who string) error {
+		return &argError{"security descriptor " + strconv.Quote(sddl) + " lets " + who +
+			" create instances of the pipe (FILE_CREATE_PIPE_INSTANCE, which is FILE_APPEND_DATA 0x4 and part of GENERIC_WRITE, GENERIC_ALL and FILE_GENERIC_WRITE), so it could serve the pipe's clients;" +
+			" grant read and write with an explicit mask without it, such as 0x12019b", syscall.EINVAL}
+	}
+	malformed := &argError{"security descriptor " + strconv.Quote(sddl) + " is malformed", syscall.EINVAL}
+	if len(sd) < int(unsafe.Sizeof(sdRelative{})) {
+		return malformed
+	}
+	hdr := (*sdRelative)(unsafe.Pointer(&sd[0]))
+	if hdr.Control&seDaclPresent == 0 {
+		return nil
+	}
+	if hdr.Dacl == 0 {
+		return bad("everyone (NULL DACL)")
+	}
+	off := int(hdr.Dacl)
+	if off < 0 || off+int(unsafe.Sizeof(aclHeader{})) > len(sd) {
+		return malformed
+	}
+	acl := (*aclHeader)(unsafe.Pointer(&sd[off]))
+	end := off + int(acl.AclSize)
+	if end > len(sd) {
+		return malformed
+	}
+	pos := off + int(unsafe.Sizeof(aclHeader{}))
+	for range acl.AceCount {
+		if pos+int(unsafe.Sizeof(aceHeader{})) > end {
+			return malformed
+		}
+		ace := (*aceHeader)(unsafe.Pointer(&sd[pos]))
+		next := pos + int(ace.AceSize)
+		if ace.AceSize < uint16(unsafe.Sizeof(aceHeader{})) || next > end {
+			return malformed
+		}
+		var mask uint32
+		sidAt := 0
+		switch ace.AceType {
+		case accessAllowedAceType, accessAllowedCallbackAceType:
+			if pos+int(unsafe.Sizeof(allowedAce{})) > next {
+				return malformed
+			}
+			mask = (*allowedAce)(unsafe.Pointer(&sd[pos])).Mask
+			sidAt = pos + int(unsafe.Sizeof(allowedAce{}))
+		case accessAllowedObjectAceType, accessAllowedCallbackObjectAce:
+			if pos+int(unsafe.Sizeof(allowedObjectAce{})) > next {
+				return malformed
+			}
+			oa := (*allowedObjectAce)(unsafe.Pointer(&sd[pos]))
+			mask = oa.Mask
+			sidAt = pos + int(unsafe.Sizeof(allowedObjectAce{}))
+			if oa.Flags&aceObjectTypePresent != 0 {
+				sidAt += guidSize
+			}
+			if oa.Flags&aceInheritedObjectTypePresent != 0 {
+				sidAt += guidSize
+			}
+		}
+		if sidAt != 0 && ace.AceFlags&inheritOnlyAce == 0 && mask&createInstanceRights != 0 {
+			if sidAt+sidHeaderSize > next || sidAt+sidHeaderSize+4*int(sd[sidAt+1]) > next {
+				return malformed
+			}
+			who, err := (*syscall.SID)(unsafe.Pointer(&sd[sidAt])).String()
+			if err != nil {
+				return malformed
+			}
+			if !strings.EqualFold(who, self) && !slices.Contains(instanceTrusted, who) {
+				return bad(who)
+			}
+		}
+		pos = next
+	}
+	return nil
 }
 
 // sddlError reports SDDL that Windows rejected. It unwraps to the system
@@ -820,8 +1244,11 @@ func (c *Conn) handle(fn func(h syscall.Handle) error) error {
 }
 
 func (c *Conn) read(b []byte) (int, error) {
-	if !c.msg {
+	switch {
+	case c.own == nil:
 		return c.f.Read(b)
+	case !c.msg && len(b) == 0:
+		return 0, nil
 	}
 	// A message arrives in parts if b is short; an empty one reads as
 	// zero bytes.
@@ -833,10 +1260,25 @@ func (c *Conn) read(b []byte) (int, error) {
 }
 
 func (c *Conn) write(b []byte) (n int, err error) {
-	if c.msg && len(b) == 0 {
-		n, err = c.do(true, nil)
-	} else {
+	switch {
+	case c.own == nil:
 		n, err = c.f.Write(b)
+	case c.msg:
+		// One message, in one WriteFile call: whole or not at all.
+		if len(b) > maxMsg {
+			return 0, &argError{"message too long", syscall.EMSGSIZE}
+		}
+		n, err = c.do(true, b)
+	default:
+		for len(b) > 0 && err == nil {
+			var k int
+			k, err = c.do(true, b[:min(len(b), maxMsg)])
+			if k == 0 && err == nil {
+				err = io.ErrShortWrite
+			}
+			n += k
+			b = b[k:]
+		}
 	}
 	if pe, ok := err.(*os.PathError); ok {
 		switch pe.Err {
@@ -877,9 +1319,6 @@ func (c *Conn) sendMsg(b []byte, files []*os.File, to sockaddr) (int, error) {
 	if !c.msg {
 		return 0, &argError{"not a message-mode connection", syscall.EINVAL}
 	}
-	if len(b) > math.MaxInt32 {
-		return 0, &argError{"message too long", syscall.EMSGSIZE}
-	}
 	return c.write(b)
 }
 
@@ -889,37 +1328,63 @@ func (c *Conn) shutdown(write bool) error {
 
 func (c *Conn) peerCred() (*Cred, error) {
 	var pid uint32
+	var sid string
 	err := c.handle(func(h syscall.Handle) error {
 		if c.server {
 			return os.NewSyscallError("GetNamedPipeClientProcessId", getNamedPipeClientProcessId(h, &pid))
 		}
-		return os.NewSyscallError("GetNamedPipeServerProcessId", getNamedPipeServerProcessId(h, &pid))
+		if err := getNamedPipeServerProcessId(h, &pid); err != nil {
+			return os.NewSyscallError("GetNamedPipeServerProcessId", err)
+		}
+		var err error
+		sid, err = pipeOwner(h)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	var sid string
 	if c.server {
-		// The client's token, seen through impersonation, needs no access
-		// to the client's process and names the identity it connected
-		// with.
-		err = c.impersonate(func() error {
-			var tok syscall.Token
-			if err := openThreadToken(currentThread, syscall.TOKEN_QUERY, true, &tok); err != nil {
-				return os.NewSyscallError("OpenThreadToken", err)
-			}
-			defer tok.Close()
-			sid, err = tokenSID(tok)
-			return err
-		})
-	}
-	if !c.server || err != nil {
-		if sid, err = processSID(pid); err != nil {
+		if sid, err = c.clientSID(); err != nil {
 			return nil, err
 		}
 	}
 	return &Cred{PID: int(pid), UID: -1, GID: -1, SID: sid}, nil
 }
+
+// clientSID returns the user SID of the token the client connected with,
+// seen through impersonation. It never looks the client up by its process
+// ID: that process may be gone and its ID reused, or may have handed the
+// handle to another.
+func (c *Conn) clientSID() (string, error) {
+	var sid string
+	err := c.impersonate(func() error {
+		var tok syscall.Token
+		if err := openThreadToken(currentThread, syscall.TOKEN_QUERY, true, &tok); err != nil {
+			return os.NewSyscallError("OpenThreadToken", err)
+		}
+		defer tok.Close()
+		var err error
+		sid, err = tokenSID(tok)
+		return err
+	})
+	if err != nil {
+		return "", &unidentifiedError{err}
+	}
+	return sid, nil
+}
+
+// unidentifiedError reports a pipe client whose token the server cannot
+// read: an anonymous client (OpenThreadToken's ERROR_CANT_OPEN_ANONYMOUS),
+// or one that the system does not yet let the server impersonate
+// (ImpersonateNamedPipeClient's ERROR_CANNOT_IMPERSONATE). It matches
+// os.ErrPermission and unwraps to the system call's error.
+type unidentifiedError struct{ err error }
+
+func (e *unidentifiedError) Error() string {
+	return "cannot identify the pipe client: " + e.err.Error()
+}
+func (e *unidentifiedError) Unwrap() error        { return e.err }
+func (e *unidentifiedError) Is(target error) bool { return target == os.ErrPermission }
 
 func (c *Conn) impersonate(fn func() error) error {
 	if !c.server {
@@ -957,12 +1422,12 @@ func sysConnPair(message bool) (*Conn, *Conn, error) {
 		return nil, nil, err
 	}
 	unnamed := &Addr{Net: netUnix}
-	a, err := newPipeConn(server, message, true, unnamed, unnamed)
+	a, err := newPipeConn(server, message, true, false, unnamed, unnamed)
 	if err != nil {
 		syscall.CloseHandle(client)
 		return nil, nil, err
 	}
-	b, err := newPipeConn(client, message, false, unnamed, unnamed)
+	b, err := newPipeConn(client, message, false, false, unnamed, unnamed)
 	if err != nil {
 		a.Close()
 		return nil, nil, err
@@ -1145,11 +1610,12 @@ func pipePair(spec pipeSpec) (server, client syscall.Handle, err error) {
 	rand.Read(rnd[:])
 	name, _ := syscall.UTF16PtrFromString(pipePrefix + "ipc-anon-" + strconv.Itoa(os.Getpid()) + "-" + hex.EncodeToString(rnd[:]))
 
-	sddl, err := ownerOnlySDDL()
+	self, err := currentUserSID()
 	if err != nil {
 		return 0, 0, err
 	}
-	sd, err := sddlToSD(sddl)
+	sddl := ownerOnlySDDL(self)
+	sd, _, err := sddlToSD(sddl)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -1210,16 +1676,22 @@ func connectOpenedPipe(h syscall.Handle) error {
 		return os.NewSyscallError("CreateEvent", err)
 	}
 	defer syscall.CloseHandle(ev)
-	o := syscall.Overlapped{HEvent: ev}
-	switch err = connectNamedPipe(h, &o); err {
+	// The kernel may write the OVERLAPPED until the call is over, so it
+	// lives on the heap, pinned, never on a goroutine stack, which can
+	// move. h is on no completion port yet, so none is queued.
+	o := &syscall.Overlapped{HEvent: ev}
+	var pin runtime.Pinner
+	pin.Pin(o)
+	defer pin.Unpin()
+	switch err = connectNamedPipe(h, o); err {
 	case nil, errorPipeConnected:
 		return nil
 	case syscall.ERROR_IO_PENDING:
 		// Waiting for a client: the one opened is gone. Do not wait, but
-		// keep o alive until the kernel is done with it.
-		syscall.CancelIoEx(h, &o)
+		// keep o until the kernel is done with it.
+		syscall.CancelIoEx(h, o)
 		var n uint32
-		getOverlappedResult(h, &o, &n, true)
+		getOverlappedResult(h, o, &n, true)
 		err = errorPipeNotConnected
 	}
 	return os.NewSyscallError("ConnectNamedPipe", err)

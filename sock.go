@@ -90,11 +90,22 @@ type ListenConfig struct {
 	Message bool
 
 	// SecurityDescriptor (Windows) is the security descriptor of the pipe,
-	// in SDDL, for example "D:P(A;;GA;;;SY)(A;;GRGW;;;BU)". Empty means an
-	// owner-only DACL (the current user and SYSTEM) for bare names and the
-	// system's default for \\.\pipe\ paths, which lets everyone read.
-	// Invalid SDDL fails Listen before any pipe is created. On Unix a
-	// non-empty value is an error satisfying
+	// in SDDL, for example "D:P(A;;GA;;;SY)(A;;GA;;;OW)(A;;0x12019b;;;BU)":
+	// SYSTEM and the pipe's owner get full access, Builtin Users read and
+	// write. The explicit mask 0x12019b is FILE_GENERIC_READ and
+	// FILE_GENERIC_WRITE without FILE_APPEND_DATA (0x4), which on a pipe is
+	// FILE_CREATE_PIPE_INSTANCE: whoever holds that right can create
+	// instances of the pipe under the listener's name and so receive some
+	// of its clients. GENERIC_WRITE (GW), GENERIC_ALL (GA) and
+	// FILE_GENERIC_WRITE (FW) include it, so Listen refuses, with an error
+	// wrapping [syscall.EINVAL] that names the SID, a DACL granting any of
+	// them (or MAXIMUM_ALLOWED, WRITE_DAC or WRITE_OWNER, which lead to
+	// them), or a NULL DACL, to anyone but the current user, SYSTEM
+	// (S-1-5-18), BUILTIN\Administrators (S-1-5-32-544) and OWNER RIGHTS
+	// (S-1-3-4, "OW"). Empty means an owner-only DACL (the current user
+	// and SYSTEM) for bare names and the system's default for \\.\pipe\
+	// paths, which lets everyone read. Invalid SDDL fails Listen before any
+	// pipe is created. On Unix a non-empty value is an error satisfying
 	// errors.Is(err, errors.ErrUnsupported): use Mode there.
 	SecurityDescriptor string
 
@@ -422,17 +433,32 @@ type Dialer struct {
 	// AllowImpersonation (Windows) lets the pipe server act as this client
 	// (SECURITY_IMPERSONATION). By default the server may only identify the
 	// client (SECURITY_IDENTIFICATION), so a server, or a process squatting
-	// the pipe name, cannot use the client's rights. Ignored on Unix, which
-	// has no such thing.
+	// the pipe name, cannot use the client's rights. With it set, a squatter
+	// holding SeImpersonatePrivilege (services and administrators have it)
+	// gets a token it can act with the moment the connection is made, before
+	// Dial can check anything: [Dialer.ServerSID] cannot protect such a dial.
+	// Ignored on Unix, which has no such thing.
 	AllowImpersonation bool
 
-	// ServerSID (Windows), if set, makes Dial succeed only if the process
-	// serving the pipe runs as the user with this SID string, such as
-	// "S-1-5-18" for SYSTEM. It guards against another user's process
-	// having created the pipe name first. A mismatch is an error satisfying
-	// errors.Is(err, os.ErrPermission). On Unix a non-empty value is an
-	// error satisfying errors.Is(err, errors.ErrUnsupported): check
-	// [Conn.PeerCred] there.
+	// ServerSID (Windows), if set, makes Dial succeed only if the pipe it
+	// opened is owned by this SID string, such as "S-1-5-18" for SYSTEM.
+	// The owner is read from the pipe object itself (GetSecurityInfo), not
+	// from the process serving it, so it cannot be fooled by a process ID
+	// being reused or a server handle being passed on. A [Listener] makes
+	// its user the owner unless its SecurityDescriptor names another; other
+	// servers' pipes get their token's default owner: the user, or for an
+	// elevated administrator usually BUILTIN\Administrators (S-1-5-32-544).
+	// A security descriptor can name another owner only if the creator may
+	// assign it (one of its groups marked as owner, or SeRestorePrivilege).
+	// A mismatch is an error satisfying errors.Is(err, os.ErrPermission).
+	//
+	// The check runs after the pipe is opened, so it tells the dial apart
+	// from one to a pipe that another user created first, but does not
+	// hide the client from such a squatter: the squatter sees the client
+	// connect and may identify it, and if [Dialer.AllowImpersonation] is set
+	// and it holds SeImpersonatePrivilege, act as it. On Unix a non-empty
+	// value is an error satisfying errors.Is(err, errors.ErrUnsupported):
+	// check [Conn.PeerCred] there.
 	ServerSID string
 }
 
@@ -676,6 +702,17 @@ func (c *Conn) RemoteAddr() net.Addr {
 	return c.raddr
 }
 
+// fileDeadline sets f's read deadline, write deadline or both to t.
+func fileDeadline(f *os.File, t time.Time, read, write bool) error {
+	switch {
+	case read && write:
+		return f.SetDeadline(t)
+	case read:
+		return f.SetReadDeadline(t)
+	}
+	return f.SetWriteDeadline(t)
+}
+
 // SetDeadline sets the read and write deadlines. See [net.Conn].
 //
 // If there is an error, it will be of type [*net.OpError].
@@ -683,10 +720,9 @@ func (c *Conn) SetDeadline(t time.Time) error {
 	if !c.ok() {
 		return syscall.EINVAL
 	}
-	if err := c.f.SetDeadline(t); err != nil {
+	if err := c.setDeadline(t, true, true); err != nil {
 		return c.opError("set", err)
 	}
-	c.noteDeadline(t, true, true)
 	return nil
 }
 
@@ -697,10 +733,9 @@ func (c *Conn) SetReadDeadline(t time.Time) error {
 	if !c.ok() {
 		return syscall.EINVAL
 	}
-	if err := c.f.SetReadDeadline(t); err != nil {
+	if err := c.setDeadline(t, true, false); err != nil {
 		return c.opError("set", err)
 	}
-	c.noteDeadline(t, true, false)
 	return nil
 }
 
@@ -711,10 +746,9 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 	if !c.ok() {
 		return syscall.EINVAL
 	}
-	if err := c.f.SetWriteDeadline(t); err != nil {
+	if err := c.setDeadline(t, false, true); err != nil {
 		return c.opError("set", err)
 	}
-	c.noteDeadline(t, false, true)
 	return nil
 }
 
@@ -850,8 +884,20 @@ func (c *Conn) SyscallConn() (syscall.RawConn, error) {
 //   - The GID is the effective group ID everywhere.
 //   - On Windows it reports the peer's process ID
 //     (GetNamedPipeClientProcessId on the server end,
-//     GetNamedPipeServerProcessId on the client end) and the SID of the user
-//     that process runs as; UID and GID are -1.
+//     GetNamedPipeServerProcessId on the client end) and a SID; UID and GID
+//     are -1. The process ID is advisory: it is the process that opened or
+//     created the pipe, which may have exited, its ID reused, or have passed
+//     its handle on. The SID never comes from it. On the server end it is
+//     the user of the token the client connected with, read while
+//     impersonating the client; a client that cannot be identified makes
+//     PeerCred fail with an error satisfying errors.Is(err,
+//     os.ErrPermission): an anonymous client (SECURITY_ANONYMOUS, which
+//     go-winio's DialPipe uses by default) gives ERROR_CANT_OPEN_ANONYMOUS,
+//     and a client that has not written yet may give
+//     ERROR_CANNOT_IMPERSONATE on some Windows versions. Clients made by
+//     [Dial] connect at the identification level and can always be
+//     identified. On the client end the SID is the owner of the pipe
+//     object, as [Dialer.ServerSID] checks it.
 //   - On other platforms it returns an error satisfying
 //     errors.Is(err, errors.ErrUnsupported).
 //

@@ -39,7 +39,6 @@ var (
 	modadvapi32 = syscall.NewLazyDLL("advapi32.dll")
 	modkernel32 = syscall.NewLazyDLL("kernel32.dll")
 
-	procConvertSecurityDescriptorToStringSecurityDescriptorW = modadvapi32.NewProc("ConvertSecurityDescriptorToStringSecurityDescriptorW")
 	procConvertStringSecurityDescriptorToSecurityDescriptorW = modadvapi32.NewProc("ConvertStringSecurityDescriptorToSecurityDescriptorW")
 	procGetSecurityInfo                                      = modadvapi32.NewProc("GetSecurityInfo")
 	procImpersonateNamedPipeClient                           = modadvapi32.NewProc("ImpersonateNamedPipeClient")
@@ -47,6 +46,7 @@ var (
 	procRevertToSelf                                         = modadvapi32.NewProc("RevertToSelf")
 	procConnectNamedPipe                                     = modkernel32.NewProc("ConnectNamedPipe")
 	procCreateEventW                                         = modkernel32.NewProc("CreateEventW")
+	procCreateIoCompletionPort                               = modkernel32.NewProc("CreateIoCompletionPort")
 	procCreateNamedPipeW                                     = modkernel32.NewProc("CreateNamedPipeW")
 	procDisconnectNamedPipe                                  = modkernel32.NewProc("DisconnectNamedPipe")
 	procGenerateConsoleCtrlEvent                             = modkernel32.NewProc("GenerateConsoleCtrlEvent")
@@ -54,23 +54,12 @@ var (
 	procGetNamedPipeInfo                                     = modkernel32.NewProc("GetNamedPipeInfo")
 	procGetNamedPipeServerProcessId                          = modkernel32.NewProc("GetNamedPipeServerProcessId")
 	procGetOverlappedResult                                  = modkernel32.NewProc("GetOverlappedResult")
-	procPeekNamedPipe                                        = modkernel32.NewProc("PeekNamedPipe")
-	procResetEvent                                           = modkernel32.NewProc("ResetEvent")
-	procSetEvent                                             = modkernel32.NewProc("SetEvent")
+	procGetQueuedCompletionStatus                            = modkernel32.NewProc("GetQueuedCompletionStatus")
 	procSetNamedPipeHandleState                              = modkernel32.NewProc("SetNamedPipeHandleState")
-	procWaitForMultipleObjects                               = modkernel32.NewProc("WaitForMultipleObjects")
 	procWaitNamedPipeW                                       = modkernel32.NewProc("WaitNamedPipeW")
 )
 
-func convertSecurityDescriptorToStringSecurityDescriptor(sd uintptr, revision uint32, info uint32, sddl **uint16, size *uint32) (err error) {
-	r1, _, e1 := syscall.SyscallN(procConvertSecurityDescriptorToStringSecurityDescriptorW.Addr(), uintptr(sd), uintptr(revision), uintptr(info), uintptr(unsafe.Pointer(sddl)), uintptr(unsafe.Pointer(size)))
-	if uint32(r1) == 0 {
-		err = errnoErr(e1)
-	}
-	return
-}
-
-func convertStringSecurityDescriptorToSecurityDescriptor(sddl *uint16, revision uint32, sd *uintptr, size *uint32) (err error) {
+func convertStringSecurityDescriptorToSecurityDescriptor(sddl *uint16, revision uint32, sd **byte, size *uint32) (err error) {
 	r1, _, e1 := syscall.SyscallN(procConvertStringSecurityDescriptorToSecurityDescriptorW.Addr(), uintptr(unsafe.Pointer(sddl)), uintptr(revision), uintptr(unsafe.Pointer(sd)), uintptr(unsafe.Pointer(size)))
 	if uint32(r1) == 0 {
 		err = errnoErr(e1)
@@ -78,7 +67,7 @@ func convertStringSecurityDescriptorToSecurityDescriptor(sddl *uint16, revision 
 	return
 }
 
-func getSecurityInfo(h syscall.Handle, objectType uint32, info uint32, owner *uintptr, group *uintptr, dacl *uintptr, sacl *uintptr, sd *uintptr) (ret error) {
+func getSecurityInfo(h syscall.Handle, objectType uint32, info uint32, owner **syscall.SID, group **syscall.SID, dacl *uintptr, sacl *uintptr, sd *uintptr) (ret error) {
 	r0, _, _ := syscall.SyscallN(procGetSecurityInfo.Addr(), uintptr(h), uintptr(objectType), uintptr(info), uintptr(unsafe.Pointer(owner)), uintptr(unsafe.Pointer(group)), uintptr(unsafe.Pointer(dacl)), uintptr(unsafe.Pointer(sacl)), uintptr(unsafe.Pointer(sd)))
 	if uint32(r0) != 0 {
 		ret = syscall.Errno(uint32(r0))
@@ -132,6 +121,15 @@ func createEvent(sa *syscall.SecurityAttributes, manualReset bool, initialState 
 		_p1 = 1
 	}
 	r0, _, e1 := syscall.SyscallN(procCreateEventW.Addr(), uintptr(unsafe.Pointer(sa)), uintptr(_p0), uintptr(_p1), uintptr(unsafe.Pointer(name)))
+	h = syscall.Handle(r0)
+	if h == 0 {
+		err = errnoErr(e1)
+	}
+	return
+}
+
+func createIoCompletionPort(file syscall.Handle, port syscall.Handle, key uintptr, threads uint32) (h syscall.Handle, err error) {
+	r0, _, e1 := syscall.SyscallN(procCreateIoCompletionPort.Addr(), uintptr(file), uintptr(port), uintptr(key), uintptr(threads))
 	h = syscall.Handle(r0)
 	if h == 0 {
 		err = errnoErr(e1)
@@ -200,24 +198,8 @@ func getOverlappedResult(h syscall.Handle, o *syscall.Overlapped, n *uint32, wai
 	return
 }
 
-func peekNamedPipe(h syscall.Handle, buf *byte, size uint32, read *uint32, avail *uint32, left *uint32) (err error) {
-	r1, _, e1 := syscall.SyscallN(procPeekNamedPipe.Addr(), uintptr(h), uintptr(unsafe.Pointer(buf)), uintptr(size), uintptr(unsafe.Pointer(read)), uintptr(unsafe.Pointer(avail)), uintptr(unsafe.Pointer(left)))
-	if uint32(r1) == 0 {
-		err = errnoErr(e1)
-	}
-	return
-}
-
-func resetEvent(h syscall.Handle) (err error) {
-	r1, _, e1 := syscall.SyscallN(procResetEvent.Addr(), uintptr(h))
-	if uint32(r1) == 0 {
-		err = errnoErr(e1)
-	}
-	return
-}
-
-func setEvent(h syscall.Handle) (err error) {
-	r1, _, e1 := syscall.SyscallN(procSetEvent.Addr(), uintptr(h))
+func getQueuedCompletionStatus(port syscall.Handle, qty *uint32, key *uintptr, ov *uintptr, ms uint32) (err error) {
+	r1, _, e1 := syscall.SyscallN(procGetQueuedCompletionStatus.Addr(), uintptr(port), uintptr(unsafe.Pointer(qty)), uintptr(unsafe.Pointer(key)), uintptr(unsafe.Pointer(ov)), uintptr(ms))
 	if uint32(r1) == 0 {
 		err = errnoErr(e1)
 	}
@@ -227,19 +209,6 @@ func setEvent(h syscall.Handle) (err error) {
 func setNamedPipeHandleState(h syscall.Handle, mode *uint32, maxCollection *uint32, timeout *uint32) (err error) {
 	r1, _, e1 := syscall.SyscallN(procSetNamedPipeHandleState.Addr(), uintptr(h), uintptr(unsafe.Pointer(mode)), uintptr(unsafe.Pointer(maxCollection)), uintptr(unsafe.Pointer(timeout)))
 	if uint32(r1) == 0 {
-		err = errnoErr(e1)
-	}
-	return
-}
-
-func waitForMultipleObjects(count uint32, handles *syscall.Handle, waitAll bool, ms uint32) (event uint32, err error) {
-	var _p0 uint32
-	if waitAll {
-		_p0 = 1
-	}
-	r0, _, e1 := syscall.SyscallN(procWaitForMultipleObjects.Addr(), uintptr(count), uintptr(unsafe.Pointer(handles)), uintptr(_p0), uintptr(ms))
-	event = uint32(r0)
-	if event == 0xffffffff {
 		err = errnoErr(e1)
 	}
 	return
