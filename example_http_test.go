@@ -1,6 +1,6 @@
 // Copyright 2026 The ipc Authors. SPDX-License-Identifier: MIT OR Apache-2.0
 
-//go:build darwin || dragonfly || freebsd || linux || netbsd || openbsd || windows
+//go:build darwin || linux || windows
 
 package ipc_test
 
