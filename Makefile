@@ -47,11 +47,15 @@ check: fmt-check
 test:
 	$(GO) test -count=1 -shuffle=on -timeout=$(TIMEOUT) ./...
 
+# RACE_TIMEOUT bounds the race binary, which runs several times slower than
+# the plain one, beside the rest of make ci.
+RACE_TIMEOUT ?= 15m
+
 # race runs with -short: the race detector looks for unsynchronised
 # access, which the smaller data volumes of -short exercise as well, at a
 # fraction of the time (it slows the code down several times).
 race:
-	CGO_ENABLED=1 $(GO) test -race -short -count=1 -timeout=$(TIMEOUT) ./...
+	CGO_ENABLED=1 $(GO) test -race -short -count=1 -timeout=$(RACE_TIMEOUT) ./...
 
 # test-windows runs the tests for windows/amd64 under Wine. The first run
 # installs Wine and mingw (as root, with apt) and makes a Wine prefix in
