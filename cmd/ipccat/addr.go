@@ -372,11 +372,14 @@ func startExec(ctx context.Context, argv []string, peer *endpoint) (*endpoint, e
 			cmd.Env = append(cmd.Env, credEnv(cred)...)
 		}
 	}
-	inR, inW, err := ipc.Pipe()
+	// os.Pipe's ends are on the poller in this process (so the relay can
+	// splice through them) and are put back in blocking mode when handed
+	// to the command, which expects that of its standard input and output.
+	inR, inW, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
-	outR, outW, err := ipc.Pipe()
+	outR, outW, err := os.Pipe()
 	if err != nil {
 		inR.Close()
 		inW.Close()
