@@ -23,7 +23,7 @@ func list(w io.Writer) error {
 		return nil
 	}
 	if err != nil {
-		return os.NewSyscallError("FindFirstFile", err)
+		return &os.PathError{Op: "FindFirstFile", Path: dir + "*", Err: err}
 	}
 	defer syscall.FindClose(h)
 	for {
