@@ -126,3 +126,9 @@ xcheck:
 deps-check:
 	@if grep -En '^[[:space:]]*require([[:space:]]|\(|$$)' go.mod; then \
 		echo "go.mod must not require anything"; exit 1; fi
+
+# bench-ipccat measures cmd/ipccat against socat in the same run (relay
+# throughput each way and round trips; BENCHMARKS.md). Needs socat.
+.PHONY: bench-ipccat
+bench-ipccat:
+	cd cmd/ipccat && $(GO) test -run='^$$' -bench=Relay -benchtime=1s -count=$(BENCHCOUNT) -timeout=60m .

@@ -12,9 +12,6 @@ import (
 // isRefused reports a connection refused: no server holds the name.
 func isRefused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
 
-// isPrototype reports a socket of the wrong type at the name.
-func isPrototype(err error) bool { return errors.Is(err, syscall.EPROTOTYPE) }
-
 // isBroken reports a write that failed because the reader went away.
 func isBroken(err error) bool {
 	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)

@@ -4,6 +4,5 @@ package main
 
 // Plan 9 has no local sockets, so none of these errors occur there.
 
-func isRefused(err error) bool   { return false }
-func isPrototype(err error) bool { return false }
-func isBroken(err error) bool    { return false }
+func isRefused(err error) bool { return false }
+func isBroken(err error) bool  { return false }

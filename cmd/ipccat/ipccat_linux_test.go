@@ -17,6 +17,17 @@ import (
 	"github.com/ipcgo/ipc"
 )
 
+// need fails the test (it does not skip: CI installs these) when a
+// program is missing, naming the Debian package.
+func need(t testing.TB, prog, pkg string) string {
+	t.Helper()
+	path, err := exec.LookPath(prog)
+	if err != nil {
+		t.Fatalf("%s is needed (Debian package %s): %v", prog, pkg, err)
+	}
+	return path
+}
+
 // These tests drive ipccat with peers nobody here wrote: socat, nc -U
 // (netcat-openbsd), curl --unix-socket, Python's socket module and sh.
 

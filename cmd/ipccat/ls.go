@@ -1,6 +1,6 @@
 // Copyright 2026 The ipc Authors. SPDX-License-Identifier: MIT OR Apache-2.0
 
-//go:build !windows
+//go:build !windows && !plan9
 
 package main
 
@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 
 	"github.com/ipcgo/ipc"
@@ -60,7 +61,7 @@ func probe(path string) string {
 		return "live"
 	case isRefused(err):
 		return "stale"
-	case isPrototype(err):
+	case errors.Is(err, syscall.EPROTOTYPE):
 		return "live"
 	case errors.Is(err, fs.ErrNotExist):
 		return "gone"

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 )
 
 // The tests run ipccat as a separate process: the test binary re-executes
@@ -114,34 +113,6 @@ func start(t testing.TB, cmd *exec.Cmd) *proc {
 	return p
 }
 
-// expect reads stderr lines until one contains want and returns it.
-func (p *proc) expect(want string) string {
-	p.t.Helper()
-	timer := time.NewTimer(20 * time.Second) // a guard against a hang, not a synchronisation
-	defer timer.Stop()
-	for {
-		select {
-		case line, ok := <-p.lines:
-			if !ok {
-				p.t.Fatalf("%v: stderr ended without %q; it said:\n%s", p.cmd.Args, want, p.stderr.String())
-			}
-			p.stderr.WriteString(line + "\n")
-			if strings.Contains(line, want) {
-				return line
-			}
-		case <-timer.C:
-			p.t.Fatalf("%v: no %q on stderr after 20s; it said:\n%s", p.cmd.Args, want, p.stderr.String())
-		}
-	}
-}
-
-// listening waits for ipccat -v to say it listens and returns the address.
-func (p *proc) listening() string {
-	p.t.Helper()
-	line := p.expect("ipccat: listening on ")
-	return strings.TrimPrefix(line[strings.Index(line, "ipccat: "):], "ipccat: listening on ")
-}
-
 // wait closes stdin if the test holds it, waits for the process and
 // returns its exit status, stdout and stderr.
 func (p *proc) wait() (int, string, string) {
@@ -172,24 +143,6 @@ func (p *proc) mustExit(code int) (stdout, stderr string) {
 		p.t.Fatalf("%v: exit status %d, want %d; stdout %q, stderr:\n%s", p.cmd.Args, c, code, out, errs)
 	}
 	return out, errs
-}
-
-// need fails the test (it does not skip: CI installs these) when a
-// program is missing, naming the Debian package.
-func need(t testing.TB, prog, pkg string) string {
-	t.Helper()
-	path, err := exec.LookPath(prog)
-	if err != nil {
-		t.Fatalf("%s is needed (Debian package %s): %v", prog, pkg, err)
-	}
-	return path
-}
-
-var nameSeq atomic.Int64
-
-// uniqueName returns a name unique to this test process.
-func uniqueName(prefix string) string {
-	return fmt.Sprintf("%s-%d-%d", prefix, os.Getpid(), nameSeq.Add(1))
 }
 
 // TestUsage checks the help text and the usage errors: status 2 and a
