@@ -103,3 +103,27 @@ func TestWindowsLs(t *testing.T) {
 var isWine = sync.OnceValue(func() bool {
 	return syscall.NewLazyDLL("ntdll.dll").NewProc("wine_get_version").Find() == nil
 })
+
+// TestWindowsWait: with -w, ipccat.exe started before the pipe exists
+// keeps dialing until it does, as npiperelay's -ep does.
+func TestWindowsWait(t *testing.T) {
+	name := uniqueName("winwait")
+	cmd := ipccat(t, "-w", "60s", "//./pipe/"+name)
+	cmd.Stdin = strings.NewReader("waited\n")
+	p := start(t, cmd)
+	ln, err := ipc.Listen(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(c).ReadString('\n')
+	c.Close()
+	if line != "waited\n" {
+		t.Errorf("the server got %q", line)
+	}
+	p.mustExit(0)
+}
