@@ -445,3 +445,30 @@ func TestCloseFlag(t *testing.T) {
 	}
 	p.mustExit(0)
 }
+
+// TestCloseFlagPeerFirst: with -c, the server closing ends ipccat at once,
+// though its standard input stays open and is never read to its end.
+func TestCloseFlagPeerFirst(t *testing.T) {
+	name := uniqueName("closepeer")
+	ln, err := ipc.Listen(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	p := start(t, ipccat(t, "-c", name)) // the test holds stdin open
+	sc, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(sc, "server says bye\n")
+	sc.Close()
+	<-p.outc
+	if got := p.stdout.String(); got != "server says bye\n" {
+		t.Errorf("ipccat printed %q", got)
+	}
+	err = p.cmd.Wait()
+	p.exited.Store(true)
+	if err != nil {
+		t.Errorf("ipccat -c with stdin open: %v", err)
+	}
+}

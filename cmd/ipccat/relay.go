@@ -131,6 +131,11 @@ type pumpReader struct {
 
 var errStopped = errors.New("stopped")
 
+func isPump(r io.Reader) bool {
+	_, ok := r.(*pumpReader)
+	return ok
+}
+
 func (p *stdinPump) reader() *pumpReader { return &pumpReader{p: p, stop: make(chan struct{})} }
 
 func (r *pumpReader) Read(b []byte) (int, error) {
@@ -308,8 +313,12 @@ func relay(ctx context.Context, a, b *endpoint, o *options, serial bool) (err er
 	results := make(chan result, 2)
 	var eof [2]atomic.Bool
 	running := 0
+	var live [2]bool      // the direction's goroutine has not reported
+	var fromStdin [2]bool // the direction reads standard input itself
 	start := func(dir int, dst, src *endpoint) {
 		running++
+		live[dir] = true
+		fromStdin[dir] = src.name == "-" && !isPump(src.r)
 		go func() {
 			n, err := pump(dst, src, o.lengthPrefix)
 			switch {
@@ -358,6 +367,7 @@ func relay(ctx context.Context, a, b *endpoint, o *options, serial bool) (err er
 		select {
 		case r := <-results:
 			running--
+			live[r.dir] = false
 			sent[r.dir] = r.n
 			if r.err != nil && !(closing && closedErr(r.err)) && !errors.Is(r.err, errStopped) {
 				if err == nil {
@@ -371,6 +381,12 @@ func relay(ctx context.Context, a, b *endpoint, o *options, serial bool) (err er
 		case <-ctx.Done():
 			closeBoth()
 			return context.Cause(ctx)
+		}
+		// Once closing, a read of standard input is all that may be left:
+		// nothing can interrupt it on a terminal, and its data has nowhere
+		// to go, so it is not waited for.
+		if closing && running == 1 && (live[0] && fromStdin[0] || live[1] && fromStdin[1]) {
+			break
 		}
 	}
 	o.logf("%s: closed; %d bytes from it, %d to it", a.name, sent[0], sent[1])
