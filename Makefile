@@ -223,3 +223,9 @@ fuzz-ci:
 		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime=$(FUZZTIME) . || exit 1; \
 	done; \
 	echo "fuzz-ci: $$(echo $$targets | wc -w) targets, $(FUZZTIME) each, no failure"
+
+# bench-ipccat measures cmd/ipccat against socat in the same run (relay
+# throughput each way and round trips; BENCHMARKS.md). Needs socat.
+.PHONY: bench-ipccat
+bench-ipccat:
+	cd cmd/ipccat && $(GO) test -run='^$$' -bench=Relay -benchtime=1s -count=$(BENCHCOUNT) -timeout=60m .
