@@ -415,9 +415,6 @@ const spinOK = false
 func osYield() {}
 
 // spliceFrom and spliceTo: no splice(2) here; ReadFrom and WriteTo copy.
-// splicing: no splice here, so no state for it.
-type splicing struct{}
-
 func spliceFrom(c *Conn, r io.Reader, remain int64) (int64, bool, error) { return 0, false, nil }
 func spliceTo(c *Conn, w io.Writer) (int64, bool, error)                 { return 0, false, nil }
 

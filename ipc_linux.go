@@ -528,15 +528,11 @@ func spliceTo(c *Conn, w io.Writer) (int64, bool, error) {
 	return s.run(kind)
 }
 
-// splicing is a Conn's state for ReadFrom and WriteTo: the spin window
-// of its copies in low-latency mode.
-type splicing struct{ copySpin spinWindow }
-
 // copySpin returns the spin window of c's copies in low-latency mode, nil
 // in default mode.
 func copySpin(c *Conn) *spinWindow {
-	if c.lowLatency.Load() {
-		return &c.copySpin
+	if c.flag(flagLowLatency) {
+		return &c.spin.state().copy
 	}
 	return nil
 }
@@ -992,7 +988,7 @@ func (c *Conn) recvProcess(b []byte, from *string) (n int, p *Process, truncated
 		// lose) the files that came with it.
 		return 0, nil, false, nil
 	}
-	if !c.passCred.Load() {
+	if !c.flag(flagPassCred) {
 		if err := c.enablePassCred(); err != nil {
 			return 0, nil, false, err
 		}

@@ -66,15 +66,15 @@ type sysListener struct {
 // that only some connections use is made on first use (rx, tx, spin) or
 // only for the sockets that need it (owned).
 type sysConn struct {
-	dgram    bool        // a datagram socket, inside a PacketConn (msg is set too)
-	passCred atomic.Bool // SO_PASSCRED is on
-	spin     spinConn    // low-latency reads (performance section)
-	//lint:ignore U1000 empty where the platform has no splice
-	splicing                         // per-platform state of ReadFrom and WriteTo
-	owned    *ownedFile              // a datagram socket's file; nil for others
-	rx       atomic.Pointer[rxState] // made on first use
-	tx       atomic.Pointer[txState] // made on first use
+	dgram bool                    // a datagram socket, inside a PacketConn (msg is set too)
+	spin  spinConn                // low-latency state (performance section)
+	owned *ownedFile              // a datagram socket's file; nil for others
+	rx    atomic.Pointer[rxState] // made on first use
+	tx    atomic.Pointer[txState] // made on first use
 }
+
+// flag reports whether the connFlag f is set.
+func (c *Conn) flag(f uint32) bool { return c.flags.Load()&f != 0 }
 
 // ownedFile is the socket file a datagram socket may remove on Close.
 type ownedFile struct {
@@ -788,7 +788,7 @@ func newConn(fd int, laddr, raddr *Addr, msg bool) (*Conn, error) {
 		}
 	}
 	c := &Conn{f: os.NewFile(uintptr(fd), raddr.Name), laddr: laddr, raddr: raddr, msg: msg}
-	c.passCred.Store(msg && scmCredentials >= 0)
+	c.setFlag(flagPassCred, msg && scmCredentials >= 0)
 	c.rc, _ = c.f.SyscallConn() // cannot fail on a fresh file
 	return c, nil
 }
@@ -1000,7 +1000,7 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int
 		return 0, nil, false, nil
 	}
 	space := 0
-	if c.passCred.Load() || cred != nil {
+	if c.flag(flagPassCred) || cred != nil {
 		space += credSpace // Linux: every message carries SCM_CREDENTIALS
 	}
 	if maxFiles >= 0 {
@@ -1032,7 +1032,7 @@ func (c *Conn) recvMsg(b []byte, maxFiles int, from *string, cred **Cred) (n int
 	// atomically, hold ForkLock until they are.
 	rx.lockFork = msgCmsgCloexec == 0 && maxFiles >= 0
 	rx.wantFrom = from != nil
-	rx.spinner.start(spinOK && c.lowLatency.Load())
+	rx.spinner.start(spinOK && c.flag(flagLowLatency))
 	err = c.rc.Read(rx.fn)
 	n, oobn, flags, sa, serr := rx.n, rx.oobn, rx.flags, rx.sa, rx.err
 	oob := rx.oob
@@ -1289,7 +1289,7 @@ func (c *Conn) enablePassCred() error {
 	if serr != nil {
 		return serr
 	}
-	c.passCred.Store(scmCredentials >= 0)
+	c.setFlag(flagPassCred, scmCredentials >= 0)
 	return nil
 }
 
@@ -1299,7 +1299,7 @@ func (c *Conn) recvCred(b []byte, from *string) (n int, cred *Cred, truncated bo
 	if scmCredentials < 0 {
 		return 0, nil, false, errors.ErrUnsupported
 	}
-	if !c.passCred.Load() {
+	if !c.flag(flagPassCred) {
 		if err := c.enablePassCred(); err != nil {
 			return 0, nil, false, err
 		}
@@ -1575,7 +1575,7 @@ func (c *Conn) write(b []byte) (int, error) {
 }
 
 func (c *Conn) read(b []byte) (int, error) {
-	if spinOK && len(b) > 0 && c.lowLatency.Load() {
+	if spinOK && len(b) > 0 && c.flag(flagLowLatency) {
 		return c.spinRead(b)
 	}
 	return c.f.Read(b)
@@ -2082,12 +2082,13 @@ func (s *spinner) step(fd uintptr, try func(fd uintptr) bool) bool {
 	return s.window.spin(fd, try)
 }
 
-// spinConn holds a connection's low-latency read state, made on first use:
-// the read callback and its arguments and results live here, so a steady
-// stream of Reads allocates nothing.
+// spinConn holds a connection's low-latency state, made on first use, so
+// that a connection in default mode carries one pointer for it: the read
+// callback and its arguments and results live there, so a steady stream
+// of Reads allocates nothing, beside the spin window of ReadFrom and
+// WriteTo.
 type spinConn struct {
-	once sync.Once
-	rd   *spinRead
+	rd atomic.Pointer[spinRead]
 }
 
 type spinRead struct {
@@ -2098,6 +2099,30 @@ type spinRead struct {
 	try     func(fd uintptr) bool
 	fn      func(fd uintptr) bool
 	spinner spinner
+	//lint:ignore U1000 used only where ReadFrom and WriteTo splice
+	copy spinWindow // the spin window of splicing copies
+}
+
+// state returns the low-latency state, making it on first use. Callers
+// that race to make it agree on one.
+func (sc *spinConn) state() *spinRead {
+	if s := sc.rd.Load(); s != nil {
+		return s
+	}
+	s := &spinRead{}
+	s.try = func(fd uintptr) bool {
+		for {
+			s.n, s.err = syscall.Read(int(fd), s.b)
+			if s.err != syscall.EINTR {
+				return s.err != syscall.EAGAIN
+			}
+		}
+	}
+	s.fn = func(fd uintptr) bool { return s.spinner.step(fd, s.try) }
+	if sc.rd.CompareAndSwap(nil, s) {
+		return s
+	}
+	return sc.rd.Load()
 }
 
 // maxRW is the most a single read asks for, as in internal/poll: some
@@ -2118,20 +2143,7 @@ func (c *Conn) spinRead(b []byte) (int, error) {
 // read reads into b from the descriptor behind rc, spinning first. Errors
 // are those of rc.Read, an *os.SyscallError from read(2), or io.EOF.
 func (sc *spinConn) read(rc syscall.RawConn, b []byte) (int, error) {
-	sc.once.Do(func() {
-		s := &spinRead{}
-		s.try = func(fd uintptr) bool {
-			for {
-				s.n, s.err = syscall.Read(int(fd), s.b)
-				if s.err != syscall.EINTR {
-					return s.err != syscall.EAGAIN
-				}
-			}
-		}
-		s.fn = func(fd uintptr) bool { return s.spinner.step(fd, s.try) }
-		sc.rd = s
-	})
-	s := sc.rd
+	s := sc.state()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(b) > maxRW {

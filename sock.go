@@ -232,7 +232,7 @@ func (l *Listener) AcceptConn() (*Conn, error) {
 	if err != nil {
 		return nil, &net.OpError{Op: "accept", Net: l.addr.Net, Addr: l.addr, Err: err}
 	}
-	c.lowLatency.Store(l.lowLatency)
+	c.setFlag(flagLowLatency, l.lowLatency)
 	return c, nil
 }
 
@@ -508,7 +508,7 @@ func (d *Dialer) DialContext(ctx context.Context, name string) (*Conn, error) {
 		}
 		return nil, &net.OpError{Op: "dial", Net: addr.Net, Addr: addr, Err: err}
 	}
-	c.lowLatency.Store(d.LowLatency)
+	c.setFlag(flagLowLatency, d.LowLatency)
 	return c, nil
 }
 
@@ -520,10 +520,25 @@ type Conn struct {
 	rc    syscall.RawConn // f's raw connection
 	laddr *Addr
 	raddr *Addr
-	msg   bool // message mode: SOCK_SEQPACKET, or a datagram socket
-
-	lowLatency atomic.Bool // SetLowLatency
+	flags atomic.Uint32 // connFlag bits
+	msg   bool          // message mode: SOCK_SEQPACKET, or a datagram socket
 	sysConn
+}
+
+// connFlag bits are a Conn's settings that may change while it is in use.
+// They share one word so that a connection costs its holder as little
+// memory as the standard library's.
+const (
+	flagLowLatency uint32 = 1 << iota // SetLowLatency
+	flagPassCred                      // SO_PASSCRED is on (Linux)
+)
+
+func (c *Conn) setFlag(f uint32, on bool) {
+	if on {
+		c.flags.Or(f)
+	} else {
+		c.flags.And(^f)
+	}
 }
 
 func (c *Conn) ok() bool { return c != nil && c.f != nil }
@@ -795,7 +810,7 @@ func (c *Conn) SetLowLatency(on bool) error {
 	if !c.ok() {
 		return syscall.EINVAL
 	}
-	c.lowLatency.Store(on)
+	c.setFlag(flagLowLatency, on)
 	return nil
 }
 
