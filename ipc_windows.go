@@ -915,6 +915,7 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 	}
 	var h syscall.Handle
 	var giveUp time.Time // for busy instances, without a deadline
+	var oddWait error    // an unexpected error of the last WaitNamedPipe
 	if _, ok := ctx.Deadline(); !ok {
 		giveUp = time.Now().Add(busyWait)
 	}
@@ -941,8 +942,17 @@ func sysDial(ctx context.Context, d *Dialer, name string) (*Conn, *Addr, error) 
 			wait = max(min(wait, time.Until(dl)), time.Millisecond)
 		}
 		ms := uint32(wait / time.Millisecond)
-		if err := waitNamedPipe(p16, ms); err != nil && err != errorSemTimeout && err != syscall.ERROR_FILE_NOT_FOUND {
+		err := waitNamedPipe(p16, ms)
+		switch {
+		case err == nil, err == errorSemTimeout, err == syscall.ERROR_FILE_NOT_FOUND:
+			oddWait = nil
+		case oddWait != nil:
+			// The wait only says when to try again; CreateFile decides.
+			// An error it gives twice in a row, though, is not a pipe
+			// going away under it (Wine reports those with odd codes).
 			return nil, addr, os.NewSyscallError("WaitNamedPipe", err)
+		default:
+			oddWait = err
 		}
 	}
 	var flagsInfo uint32

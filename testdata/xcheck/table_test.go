@@ -44,6 +44,8 @@ var table = []entry{
 	{name: "maxFilesPerMsg", goos: bsdOS, internal: "the BSDs have no fixed limit below what fits in a control mbuf; a bound of ours"},
 	{name: "defaultBacklog", goos: unixOS, internal: "a backlog above any somaxconn, which the kernel clamps to somaxconn"},
 	{name: "lockWait", goos: unixOS, internal: "a time.Duration"},
+	{name: "flagLowLatency", goos: unixOS + " windows " + otherOS, internal: "a bit of a Conn's settings word"},
+	{name: "flagPassCred", goos: unixOS + " windows " + otherOS, internal: "a bit of a Conn's settings word"},
 	{name: "spinMin", goos: unixOS, internal: "low-latency spin window, in nanoseconds"},
 	{name: "spinStart", goos: unixOS, internal: "low-latency spin window, in nanoseconds"},
 	{name: "spinMax", goos: unixOS, internal: "low-latency spin window, in nanoseconds"},
