@@ -52,6 +52,7 @@ type dirFiles struct {
 // srcFile is a Go file of a directory and its build constraint.
 type srcFile struct {
 	name    string
+	test    bool              // a _test.go file
 	goBuild constraint.Expr   // the //go:build line, or nil
 	plus    []constraint.Expr // // +build lines, used when there is no //go:build
 }
@@ -96,8 +97,8 @@ func newSources(goroot, rootDir string) (*sources, error) {
 	return s, nil
 }
 
-// dir returns the Go files of dir (not tests, not ignored by name) with
-// their constraints, reading each file's header once.
+// dir returns the Go files of dir (tests included, not those ignored by
+// name) with their constraints, reading each file's header once.
 func (s *sources) dir(dir string) ([]srcFile, error) {
 	s.mu.Lock()
 	d := s.dirs[dir]
@@ -114,7 +115,7 @@ func (s *sources) dir(dir string) ([]srcFile, error) {
 		}
 		for _, e := range ents {
 			name := e.Name()
-			if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") ||
+			if e.IsDir() || !strings.HasSuffix(name, ".go") ||
 				strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") {
 				continue
 			}
@@ -123,6 +124,7 @@ func (s *sources) dir(dir string) ([]srcFile, error) {
 				d.err = err
 				return
 			}
+			sf.test = strings.HasSuffix(name, "_test.go")
 			d.files = append(d.files, sf)
 		}
 	})
@@ -181,9 +183,9 @@ func readHeader(path string) (srcFile, error) {
 	return sf, nil
 }
 
-// parse parses a file once for all targets. Outside the root package,
-// function bodies are emptied, which saves memory: only declarations are
-// type-checked there.
+// parse parses a file once for all targets. Outside the root module's
+// directory tree, function bodies are emptied, which saves memory: only
+// declarations are type-checked there.
 func (s *sources) parse(path string) (*ast.File, error) {
 	s.mu.Lock()
 	p := s.files[path]
@@ -194,7 +196,7 @@ func (s *sources) parse(path string) (*ast.File, error) {
 	s.mu.Unlock()
 	p.once.Do(func() {
 		p.f, p.err = parser.ParseFile(s.fset, path, nil, parser.SkipObjectResolution)
-		if p.err == nil && filepath.Dir(path) != s.rootDir {
+		if p.err == nil && !inDir(s.rootDir, path) {
 			for _, d := range p.f.Decls {
 				if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
 					fd.Body = &ast.BlockStmt{Lbrace: fd.Body.Lbrace, Rbrace: fd.Body.Rbrace}
@@ -255,36 +257,47 @@ func (s *sources) goodOSArchFile(t *target, name string) bool {
 	return true
 }
 
-// selectFiles returns the names of the files of dir that build for t.
-// Files that import "C" are left out later, by universe.check: cgo is
-// off.
+// selectFiles returns the names of the files of dir, not tests, that
+// build for t. Files that import "C" are left out later, by
+// universe.check: cgo is off.
 func (s *sources) selectFiles(t *target, dir string) ([]string, error) {
-	files, err := s.dir(dir)
+	names, _, _, err := s.selectAll(t, dir)
 	if err != nil {
 		return nil, err
-	}
-	tag := func(name string) bool { return s.matchTag(t, name) }
-	var names []string
-	for _, f := range files {
-		if !s.goodOSArchFile(t, f.name) {
-			continue
-		}
-		ok := true
-		if f.goBuild != nil {
-			ok = f.goBuild.Eval(tag)
-		} else {
-			for _, x := range f.plus {
-				ok = ok && x.Eval(tag)
-			}
-		}
-		if ok {
-			names = append(names, f.name)
-		}
 	}
 	if len(names) == 0 {
 		return nil, fmt.Errorf("%s: no Go files for %s", dir, t)
 	}
 	return names, nil
+}
+
+// selectAll sorts the files of dir for t: those that build (tests apart)
+// and those that do not.
+func (s *sources) selectAll(t *target, dir string) (names, tests, ignored []string, err error) {
+	files, err := s.dir(dir)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	tag := func(name string) bool { return s.matchTag(t, name) }
+	for _, f := range files {
+		ok := s.goodOSArchFile(t, f.name)
+		if ok && f.goBuild != nil {
+			ok = f.goBuild.Eval(tag)
+		} else if ok {
+			for _, x := range f.plus {
+				ok = ok && x.Eval(tag)
+			}
+		}
+		switch {
+		case !ok:
+			ignored = append(ignored, f.name)
+		case f.test:
+			tests = append(tests, f.name)
+		default:
+			names = append(names, f.name)
+		}
+	}
+	return names, tests, ignored, nil
 }
 
 // universe type-checks packages for one target: the standard library from
