@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -533,7 +534,7 @@ func TestFaultSIGPIPEOnStdDescriptors(t *testing.T) {
 
 // streamSize is the length of the checksummed streams of
 // TestFaultDeadlineStorm.
-const streamSize = 32 << 20
+func streamSize() int64 { return int64(volume(32<<20, 4<<20)) }
 
 // streamData fills b with the stream's bytes from offset off: a
 // deterministic function of the offset.
@@ -544,7 +545,7 @@ func streamData(b []byte, off int64) {
 	}
 }
 
-// helperStreamSource dials args[0] and writes streamSize bytes of
+// helperStreamSource dials args[0] and writes args[1] bytes of
 // streamData, in writes of random sizes, then closes.
 func helperStreamSource(args []string) int {
 	c, err := ipc.Dial(args[0])
@@ -553,10 +554,15 @@ func helperStreamSource(args []string) int {
 		return 1
 	}
 	defer c.Close()
+	size, err := strconv.ParseInt(args[1], 10, 64)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "source:", err)
+		return 1
+	}
 	buf := make([]byte, 256<<10)
 	var off int64
-	for off < streamSize {
-		n := min(int64(1+rand.IntN(len(buf))), streamSize-off)
+	for off < size {
+		n := min(int64(1+rand.IntN(len(buf))), size-off)
 		streamData(buf[:n], off)
 		if _, err := c.Write(buf[:n]); err != nil {
 			fmt.Fprintln(os.Stderr, "source:", err)
@@ -595,7 +601,8 @@ func helperStreamSink(args []string) int {
 func TestFaultDeadlineStorm(t *testing.T) {
 	path := sockPath(t)
 	ln := listen(t, path)
-	src, _ := startChildNoLine(t, helperCommand(t, "stream-source", path))
+	streamSize := streamSize()
+	src, _ := startChildNoLine(t, helperCommand(t, "stream-source", path, strconv.FormatInt(streamSize, 10)))
 	in, err := ln.AcceptConn()
 	if err != nil {
 		t.Fatal(err)

@@ -146,7 +146,7 @@ func openFifoSwapped(t *testing.T) int {
 		owg.Add(1)
 		go func() {
 			defer owg.Done()
-			for i := 0; i < 25000; i++ {
+			for i := range volume(25000, 5000) {
 				flag := os.O_RDONLY
 				if i%2 == 1 {
 					flag = os.O_WRONLY

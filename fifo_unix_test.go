@@ -433,7 +433,7 @@ func TestOpenFifoDeadlineAndClose(t *testing.T) {
 // TestOpenFifoTwoProcesses sends 64 MiB through a FIFO to a child and
 // compares hashes.
 func TestOpenFifoTwoProcesses(t *testing.T) {
-	const chunk, chunks = 1 << 20, 64
+	chunk, chunks := 1<<20, volume(64, 8)
 	path := mkfifo(t)
 
 	// The writer starts waiting before the reader exists.

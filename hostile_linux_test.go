@@ -55,7 +55,7 @@ func helperReclaimRace(args []string) int {
 // matching os.ErrExist, and once all the losers have exited the winner's
 // socket is still there and reachable: no loser unlinked a live socket.
 func TestReclaimHundredProcesses(t *testing.T) {
-	const n = 100
+	n := volume(100, 25)
 	path := sockPath(t)
 	staleSocket(t, path)
 	children := make([]*child, n)

@@ -154,7 +154,7 @@ func TestServerInChild(t *testing.T) {
 			if strings.HasPrefix(addr, "error") {
 				t.Fatal(addr)
 			}
-			if err := runClients(addr, 64, 1<<20); err != nil {
+			if err := runClients(addr, 64, volume(1<<20, 64<<10)); err != nil {
 				t.Fatal(err)
 			}
 			c.finish()
@@ -180,7 +180,7 @@ func TestClientsInChild(t *testing.T) {
 					}()
 				}
 			}()
-			cmd := helperCommand(t, "echo-clients", ln.Addr().String(), "64", strconv.Itoa(1<<20))
+			cmd := helperCommand(t, "echo-clients", ln.Addr().String(), "64", strconv.Itoa(volume(1<<20, 64<<10)))
 			out, err := cmd.Output()
 			if err != nil || string(out) != "started\n" {
 				t.Fatalf("clients: %v, output %q", err, out)
