@@ -3,9 +3,8 @@
 //go:build linux && (amd64 || arm64)
 
 // The net/http tests run on Linux on the two common CPUs only: net/http and
-// crypto/tls are most of what vetting the tests for every other target
-// (make vet-all) would have to compile, and what they test does not depend
-// on the CPU.
+// crypto/tls would be most of what each emulated CPU's test build compiles
+// (make test-arch), and what they test does not depend on the CPU.
 
 package ipc_test
 
