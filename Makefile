@@ -80,11 +80,15 @@ test-windows:
 #    one target's files, for that target only.
 VET_TARGETS = $(STATICCHECK_TARGETS)
 
+# HOST_TARGET is this machine's GOOS/GOARCH: the one target built with cgo
+# (as the tests build it), so that vet, staticcheck and the tests share it.
+HOST_TARGET := $(shell $(GO) env GOHOSTOS)/$(shell $(GO) env GOHOSTARCH)
+
 # vet_one runs go vet for one GOOS/GOARCH target ($$1), printing nothing on
 # success and a FAIL line with the tool's output on failure.
 define vet_one
 t=$$1; export GOOS=$${t%/*} GOARCH=$${t#*/}; \
-[ "$$t" = "$$($(GO) env GOHOSTOS)/$$($(GO) env GOHOSTARCH)" ] || export CGO_ENABLED=0; \
+[ "$$t" = "$(HOST_TARGET)" ] || export CGO_ENABLED=0; \
 if out=$$($(GO) vet ./... 2>&1); then exit 0; fi; \
 printf "FAIL %s (go vet)\n%s\n" "$$t" "$$(printf "%s\n" "$$out" | sed "s/^/    /")"; \
 exit 1
@@ -184,8 +188,8 @@ staticcheck:
 	@$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	@sc=$$($(GO) env GOPATH | cut -d: -f1)/bin/staticcheck; fail=0; \
 	for t in $(STATICCHECK_TARGETS); do \
-		cgo=0; [ "$$t" = "$$($(GO) env GOHOSTOS)/$$($(GO) env GOHOSTARCH)" ] && cgo=$$($(GO) env CGO_ENABLED); \
-		if out=$$(GOOS=$${t%/*} GOARCH=$${t#*/} CGO_ENABLED=$$cgo $$sc ./... 2>&1); then \
+		cgo=; [ "$$t" = "$(HOST_TARGET)" ] || cgo=CGO_ENABLED=0; \
+		if out=$$(env GOOS=$${t%/*} GOARCH=$${t#*/} $$cgo $$sc ./... 2>&1); then \
 			echo "staticcheck $$t: ok"; \
 		else echo "staticcheck $$t: FAIL"; echo "$$out" | sed 's/^/    /'; fail=1; fi; \
 	done; exit $$fail

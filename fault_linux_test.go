@@ -532,10 +532,6 @@ func TestFaultSIGPIPEOnStdDescriptors(t *testing.T) {
 	}
 }
 
-// streamSize is the length of the checksummed streams of
-// TestFaultDeadlineStorm.
-func streamSize() int64 { return int64(volume(32<<20, 4<<20)) }
-
 // streamData fills b with the stream's bytes from offset off: a
 // deterministic function of the offset.
 func streamData(b []byte, off int64) {
@@ -591,17 +587,17 @@ func helperStreamSink(args []string) int {
 	return 0
 }
 
-// TestFaultDeadlineStorm streams 32 MiB from a child and 32 MiB to another
-// child while a goroutine moves the read and write deadlines as fast as it
-// can, each to a random point within 50 µs (many pass mid-call), and
-// another sends SIGURG to all three processes as fast as it can. Every
+// TestFaultDeadlineStorm streams 32 MiB (4 MiB with -short) from a child
+// and as much to another child while a goroutine moves the read and write
+// deadlines as fast as it can, each to a random point within 50 µs (many
+// pass mid-call), and another sends SIGURG to all three processes as fast as it can. Every
 // timeout is retried from where the call stopped. No byte may be lost,
 // duplicated or changed: the test checks the data read against the
 // pattern, and the sink child reports the SHA-256 of what it got.
 func TestFaultDeadlineStorm(t *testing.T) {
 	path := sockPath(t)
 	ln := listen(t, path)
-	streamSize := streamSize()
+	streamSize := int64(volume(32<<20, 4<<20)) // each way
 	src, _ := startChildNoLine(t, helperCommand(t, "stream-source", path, strconv.FormatInt(streamSize, 10)))
 	in, err := ln.AcceptConn()
 	if err != nil {

@@ -430,8 +430,8 @@ func TestOpenFifoDeadlineAndClose(t *testing.T) {
 	}
 }
 
-// TestOpenFifoTwoProcesses sends 64 MiB through a FIFO to a child and
-// compares hashes.
+// TestOpenFifoTwoProcesses sends 64 MiB (8 MiB with -short) through a FIFO
+// to a child and compares hashes.
 func TestOpenFifoTwoProcesses(t *testing.T) {
 	chunk, chunks := 1<<20, volume(64, 8)
 	path := mkfifo(t)

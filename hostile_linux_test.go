@@ -49,9 +49,9 @@ func helperReclaimRace(args []string) int {
 	return 0
 }
 
-// TestReclaimHundredProcesses starts 100 processes that all listen with
-// Reclaim on one path where a dead server left its socket file, released
-// at the same moment: exactly one wins, every other fails with an error
+// TestReclaimHundredProcesses starts 100 processes (25 with -short) that
+// all listen with Reclaim on one path where a dead server left its socket
+// file, released at the same moment: exactly one wins, every other fails with an error
 // matching os.ErrExist, and once all the losers have exited the winner's
 // socket is still there and reachable: no loser unlinked a live socket.
 func TestReclaimHundredProcesses(t *testing.T) {

@@ -73,9 +73,6 @@ func canExecSelf() bool {
 	return cmd.Run() == nil
 }
 
-// helperCommand returns a command that runs helper name in a child process.
-// When IPC_TEST_EXEC is set (the qemu runs of make test-arch), the child runs
-// under that program, as the test binary itself does.
 // volume returns full, or short under go test -short. make race and the
 // emulated CPUs of make test-arch run with -short, many times slower than
 // a native run: there the data a test moves and the number of processes
@@ -87,6 +84,9 @@ func volume(full, short int) int {
 	return full
 }
 
+// helperCommand returns a command that runs helper name in a child process.
+// When IPC_TEST_EXEC is set (the qemu runs of make test-arch), the child runs
+// under that program, as the test binary itself does.
 func helperCommand(t testing.TB, name string, args ...string) *exec.Cmd {
 	t.Helper()
 	exe, err := os.Executable()

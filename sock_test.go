@@ -146,7 +146,7 @@ func helperPeerDial(args []string) int {
 }
 
 // TestServerInChild runs the server in a child process and 64 clients in
-// this one, each exchanging 1 MiB.
+// this one, each exchanging 1 MiB (64 KiB with -short).
 func TestServerInChild(t *testing.T) {
 	for _, tr := range transports(t) {
 		t.Run(tr.name, func(t *testing.T) {
@@ -163,7 +163,7 @@ func TestServerInChild(t *testing.T) {
 }
 
 // TestClientsInChild runs the server in this process and 64 clients in a
-// child, each exchanging 1 MiB.
+// child, each exchanging 1 MiB (64 KiB with -short).
 func TestClientsInChild(t *testing.T) {
 	for _, tr := range transports(t) {
 		t.Run(tr.name, func(t *testing.T) {
